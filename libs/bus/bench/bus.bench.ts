@@ -1,0 +1,97 @@
+// Request/reply benchmark of the bus against raw amqplib: `npm run bench:bus`.
+// Settings (environment): BENCH_DURATION_MS, BENCH_ROUNDS, BENCH_CONCURRENCY (comma list), BENCH_WARMUP_MS, AMQP_URL.
+import { z } from 'zod';
+import { createRawDurableWorkload, createRawTransientWorkload } from './raw-amqplib';
+import { printReport, pairByPolicy } from './report';
+import { killResponderProcesses } from './responder-process';
+import { runBenchmark } from './runner';
+import type { Measurement } from './runner';
+import type { Workload } from './workload';
+
+const positiveInt = z.coerce.number().int().positive();
+
+const settingsSchema = z.object({
+  BENCH_DURATION_MS: positiveInt.default(2500),
+  BENCH_ROUNDS: positiveInt.default(3),
+  BENCH_WARMUP_MS: z.coerce.number().int().nonnegative().default(500),
+  BENCH_CONCURRENCY: z
+    .string()
+    .default('1,64')
+    .transform((list) => list.split(',').map((item) => Number(item.trim())))
+    .pipe(z.array(z.number().int().positive()).min(1)),
+  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
+});
+
+type Settings = z.infer<typeof settingsSchema>;
+
+/** A bad environment setting: reported by its message alone (the stack says nothing useful). */
+class SettingsError extends Error {}
+
+function readSettings(): Settings {
+  const parsed = settingsSchema.safeParse(process.env);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+  throw new SettingsError(`bad benchmark setting: ${problems.join('; ')}`);
+}
+
+function progress(m: Measurement): void {
+  const errors = m.errors + m.warmupErrors > 0 ? `, ${m.errors} errors (+${m.warmupErrors} in warm-up)` : '';
+  process.stderr.write(
+    `  c=${m.concurrency} round ${m.round} ${m.name}: ${m.perSec.toFixed(0)}/s, p50 ${m.p50Ms.toFixed(2)} ms, p99 ${m.p99Ms.toFixed(2)} ms${errors}\n`,
+  );
+}
+
+// Interrupted runs: the responders are killed (the exit hook in responder-process does it) and the
+// queues expire on their own (x-expires), since an async teardown cannot be trusted to finish here.
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.once(signal, () => {
+    killResponderProcesses();
+    process.exit(code);
+  });
+}
+
+async function main(): Promise<void> {
+  const settings = readSettings();
+  // The lead adds the bus workloads here; pairByPolicy pairs them with the raw rows.
+  const workloads: Workload[] = [
+    createRawTransientWorkload(settings.AMQP_URL),
+    createRawDurableWorkload(settings.AMQP_URL),
+  ];
+  const started = performance.now();
+  const results = await runBenchmark(workloads, {
+    concurrencies: settings.BENCH_CONCURRENCY,
+    rounds: settings.BENCH_ROUNDS,
+    durationMs: settings.BENCH_DURATION_MS,
+    warmupMs: settings.BENCH_WARMUP_MS,
+    onMeasurement: progress,
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `\nRequest/reply, tiny JSON payload, closed loop; median of ${settings.BENCH_ROUNDS} interleaved rounds of ` +
+      `${settings.BENCH_DURATION_MS} ms (after ${settings.BENCH_WARMUP_MS} ms warm-up each); run took ${seconds} s.\n` +
+      'Single-node broker: quorum queues replicate nothing here, so durable figures are fsync and confirms only.\n\n',
+  );
+  printReport(results, pairByPolicy);
+  // Failed calls make the figures suspect: say so in the exit code too.
+  if (results.some((r) => r.errors > 0)) process.exitCode = 1;
+}
+
+void main()
+  .catch((error: unknown) => {
+    const detail =
+      error instanceof SettingsError
+        ? error.message
+        : error instanceof Error
+          ? (error.stack ?? error.message)
+          : String(error);
+    process.stderr.write(`bench:bus failed: ${detail}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => {
+    killResponderProcesses();
+    // Bounded by design: exit even if some library left a handle open.
+    process.exit();
+  });

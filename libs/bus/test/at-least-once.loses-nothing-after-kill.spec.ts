@@ -1,0 +1,32 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { printReport, StreamEnvironment } from './fixtures/stream-run';
+
+let environment: StreamEnvironment;
+
+beforeAll(async () => {
+  environment = await StreamEnvironment.create('at-least-once', 'alo-kill');
+  await environment.startNode('node-a');
+  await environment.startNode('node-b');
+});
+
+afterAll(() => environment.dispose());
+
+it('loses no request when a handling node is SIGKILLed mid-stream; duplicates are counted', async () => {
+  let killed = false;
+  const report = await environment.stream({
+    total: 400,
+    concurrency: 32,
+    delayMs: 20,
+    onProgress: (completed) => {
+      if (!killed && completed >= 100) {
+        killed = true;
+        environment.nodes.get('node-a')?.kill('SIGKILL');
+      }
+    },
+  });
+  printReport('at-least-once SIGKILL', report);
+  expect(killed).toBe(true);
+  expect(report.failedByCode).toEqual({});
+  expect(report.succeeded).toBe(report.sent);
+  expect(report.lost).toBe(0);
+});

@@ -1,0 +1,34 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { printReport, StreamEnvironment } from './fixtures/stream-run';
+
+let environment: StreamEnvironment;
+
+beforeAll(async () => {
+  environment = await StreamEnvironment.create('at-most-once', 'amo-kill');
+  await environment.startNode('node-a');
+  await environment.startNode('node-b');
+});
+
+afterAll(() => environment.dispose());
+
+it('never duplicates an effect when a handling node is SIGKILLed mid-stream; losses are counted', async () => {
+  let killed = false;
+  const report = await environment.stream({
+    total: 400,
+    concurrency: 32,
+    delayMs: 20,
+    onProgress: (completed) => {
+      if (!killed && completed >= 100) {
+        killed = true;
+        environment.nodes.get('node-a')?.kill('SIGKILL');
+      }
+    },
+  });
+  printReport('at-most-once SIGKILL', report);
+  expect(killed).toBe(true);
+  expect(report.duplicated).toBe(0);
+  expect(report.succeededWithoutEffect).toBe(0);
+  // The killed node held messages it had acknowledged on receipt: they are gone, and their calls timed out.
+  expect(report.lost).toBeGreaterThan(0);
+  expect(report.failedByCode['bus.timeout']).toBe(report.sent - report.succeeded);
+});
