@@ -92,7 +92,11 @@ export class Bus {
   }
 
   /** Sends a request and resolves with the typed reply; rejects with a TrellisError (see BusErrors). */
-  call<C extends CallContract>(contract: C, request: RequestOf<C>, options?: CallOptions): Promise<ReplyOf<C>> {
+  call<C extends CallContract>(
+    contract: C,
+    request: RequestOf<C>,
+    options?: CallOptions,
+  ): Promise<ReplyOf<C>> {
     return this.caller.call(contract, request, options);
   }
 
@@ -111,14 +115,22 @@ export class Bus {
     const inbox = this.inboxFor(contract.policy, contract.name);
     await this.startConsumer(new Consumer(this.consumerDeps(), contract, handler as AnyHandler, inbox));
     if (inbox !== undefined) {
-      await this.handle(outcomeContractOf(contract), ({ idempotencyKey }) => inbox.readOutcome(idempotencyKey));
+      await this.handle(outcomeContractOf(contract), ({ idempotencyKey }) =>
+        inbox.readOutcome(idempotencyKey),
+      );
     }
   }
 
   /** Subscribes this node's family (default: the contract's family) to a one-way interface. */
-  async subscribe<C extends MessageContract>(contract: C, handler: MessageHandler<C>, family = familyOf(contract)): Promise<void> {
+  async subscribe<C extends MessageContract>(
+    contract: C,
+    handler: MessageHandler<C>,
+    family = familyOf(contract),
+  ): Promise<void> {
     const inbox = this.inboxFor(contract.policy, `${contract.name}:${family}`);
-    await this.startConsumer(new Consumer(this.consumerDeps(), contract, handler as AnyHandler, inbox, family));
+    await this.startConsumer(
+      new Consumer(this.consumerDeps(), contract, handler as AnyHandler, inbox, family),
+    );
   }
 
   /** True while the broker connection is up (the readiness signal). */
@@ -140,7 +152,10 @@ export class Bus {
     const drained = Promise.all(this.consumers.map((consumer) => consumer.stop()));
     const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());
     if ((await Promise.race([drained, timedOut])) === 'timeout') {
-      this.logger.warn({ timeoutMs }, 'handlers still running at shutdown; their messages will be redelivered');
+      this.logger.warn(
+        { timeoutMs },
+        'handlers still running at shutdown; their messages will be redelivered',
+      );
     }
     await this.relay?.stop();
     await this.retention?.stop();
@@ -156,7 +171,8 @@ export class Bus {
       caller: this.caller,
       logger: this.logger,
       nodeId: this.nodeId,
-      emitNow: <C extends MessageContract>(contract: C, message: RequestOf<C>) => this.caller.emit(contract, message),
+      emitNow: <C extends MessageContract>(contract: C, message: RequestOf<C>) =>
+        this.caller.emit(contract, message),
     };
   }
 

@@ -20,7 +20,11 @@ const directReplyTo = 'amq.rabbitmq.reply-to';
 export interface CallOptions {
   /** Exactly-once: the key that makes every attempt the same request (generated when absent). */
   idempotencyKey?: string;
-  /** How long to wait for a broker connection before the first attempt (default: the contract's timeout). */
+  /**
+   * How long each attempt waits for a broker connection that is down before it fails with `bus.unavailable`.
+   * Default: 0 for at-most-once (fail fast), the contract's timeout for durable policies (so a retried call
+   * rides out a broker restart within its attempts).
+   */
   connectWaitMs?: number;
 }
 
@@ -68,7 +72,11 @@ export class Caller {
   };
 
   /** Sends a request and waits for its reply, retrying per the contract's policy. */
-  async call<C extends CallContract>(contract: C, request: RequestOf<C>, options: CallOptions = {}): Promise<ReplyOf<C>> {
+  async call<C extends CallContract>(
+    contract: C,
+    request: RequestOf<C>,
+    options: CallOptions = {},
+  ): Promise<ReplyOf<C>> {
     const parsed = contract.request.safeParse(request);
     if (!parsed.success) {
       throw BusErrors.invalidMessage.create(`request for ${contract.name} is invalid`, parsed.error.issues);
@@ -78,11 +86,12 @@ export class Caller {
     const idempotencyKey =
       contract.policy === 'exactly-once' ? (options.idempotencyKey ?? randomUUID()) : undefined;
     const correlationId = randomUUID();
-    await this.awaitConnection(options.connectWaitMs ?? contract.timeoutMs);
+    const connectWaitMs = options.connectWaitMs ?? (isDurable(contract.policy) ? contract.timeoutMs : 0);
     try {
-      const body = await this.retryPolicyFor(contract).execute(({ attempt }) =>
-        this.callOnce(contract, content, { attempt: attempt + 1, correlationId, key, idempotencyKey }),
-      );
+      const body = await this.retryPolicyFor(contract).execute(async ({ attempt }) => {
+        await this.awaitConnection(connectWaitMs);
+        return this.callOnce(contract, content, { attempt: attempt + 1, correlationId, key, idempotencyKey });
+      });
       if (!body.ok) throw TrellisError.fromData(body.error);
       const reply = contract.reply.safeParse(body.reply);
       if (!reply.success) {
@@ -115,10 +124,15 @@ export class Caller {
       this.publishTransient(contract, content, { messageId, correlationId: messageId, attempt: 1, key });
       return;
     }
-    await this.awaitConnection(contract.timeoutMs);
-    await this.retryPolicyFor(contract).execute(({ attempt }) =>
-      this.publishConfirmed(contract, content, { messageId, correlationId: messageId, attempt: attempt + 1, key }),
-    );
+    await this.retryPolicyFor(contract).execute(async ({ attempt }) => {
+      await this.awaitConnection(contract.timeoutMs);
+      await this.publishConfirmed(contract, content, {
+        messageId,
+        correlationId: messageId,
+        attempt: attempt + 1,
+        key,
+      });
+    });
   }
 
   /**
@@ -131,9 +145,20 @@ export class Caller {
     timeoutMs: number,
   ): Promise<void> {
     await this.awaitConnection(timeoutMs);
-    const contract = { kind: 'message', name: record.contract, version: record.version, policy: 'at-least-once', timeoutMs } as const;
+    const contract = {
+      kind: 'message',
+      name: record.contract,
+      version: record.version,
+      policy: 'at-least-once',
+      timeoutMs,
+    } as const;
     const { messageId, trace } = record;
-    await this.publishConfirmed(contract, content, { messageId, correlationId: messageId, attempt: 1, trace });
+    await this.publishConfirmed(contract, content, {
+      messageId,
+      correlationId: messageId,
+      attempt: 1,
+      trace,
+    });
   }
 
   /**
@@ -144,8 +169,13 @@ export class Caller {
     const channel = this.confirm;
     if (channel === undefined) throw BusErrors.unavailable.create('no broker connection');
     await new Promise<void>((resolve, reject) => {
-      this.publishWithConfirm(channel, this.topology.deadLetterExchange, queue, content, { ...options, mandatory: false }, (error) =>
-        error === undefined ? resolve() : reject(error),
+      this.publishWithConfirm(
+        channel,
+        this.topology.deadLetterExchange,
+        queue,
+        content,
+        { ...options, mandatory: false },
+        (error) => (error === undefined ? resolve() : reject(error)),
       );
     });
   }
@@ -190,7 +220,13 @@ export class Caller {
 
   private envelopeFor(
     contract: Pick<Contract, 'timeoutMs'>,
-    fields: { messageId?: string; correlationId: string; attempt: number; key: string | undefined; idempotencyKey?: string | undefined },
+    fields: {
+      messageId?: string;
+      correlationId: string;
+      attempt: number;
+      key: string | undefined;
+      idempotencyKey?: string | undefined;
+    },
     trace: Record<string, string>,
     withDeadline: boolean,
   ): OutgoingEnvelope {
@@ -217,7 +253,12 @@ export class Caller {
   private callOnce(
     contract: CallContract,
     content: Buffer,
-    fields: { correlationId: string; attempt: number; key: string | undefined; idempotencyKey: string | undefined },
+    fields: {
+      correlationId: string;
+      attempt: number;
+      key: string | undefined;
+      idempotencyKey: string | undefined;
+    },
   ): Promise<ReplyBody> {
     const durable = isDurable(contract.policy);
     const channel = durable ? this.confirm : this.transient;
@@ -234,7 +275,9 @@ export class Caller {
       const timer = setTimeout(() => {
         if (!this.pendingReplies.delete(messageId)) return;
         this.metrics.increment(contract.name, contract.policy, 'timedOut');
-        const error = BusErrors.timeout.create(`${contract.name} did not reply within ${contract.timeoutMs} ms`);
+        const error = BusErrors.timeout.create(
+          `${contract.name} did not reply within ${contract.timeoutMs} ms`,
+        );
         endSpan(span, error);
         reject(error);
       }, contract.timeoutMs);
@@ -253,9 +296,16 @@ export class Caller {
       });
       const routingKey = this.routingKeyFor(contract, fields.key);
       if (durable) {
-        this.publishWithConfirm(channel as ConfirmChannel, this.topology.exchange, routingKey, content, options, (error) => {
-          if (error !== undefined) this.settleWithError(messageId, error);
-        });
+        this.publishWithConfirm(
+          channel as ConfirmChannel,
+          this.topology.exchange,
+          routingKey,
+          content,
+          options,
+          (error) => {
+            if (error !== undefined) this.settleWithError(messageId, error);
+          },
+        );
       } else {
         channel.publish(this.topology.exchange, routingKey, content, options);
       }
@@ -272,7 +322,10 @@ export class Caller {
       throw BusErrors.unavailable.create('no broker connection');
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const options = { ...publishOptions(contract, this.envelopeFor(contract, fields, headers, false)), mandatory: false };
+    const options = {
+      ...publishOptions(contract, this.envelopeFor(contract, fields, headers, false)),
+      mandatory: false,
+    };
     channel.publish(this.topology.exchange, this.routingKeyFor(contract, fields.key), content, options);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     endSpan(span);
@@ -281,28 +334,46 @@ export class Caller {
   private publishConfirmed(
     contract: Pick<MessageContract, 'kind' | 'name' | 'version' | 'policy' | 'timeoutMs'>,
     content: Buffer,
-    fields: { messageId: string; correlationId: string; attempt: number; key?: string | undefined; trace?: Record<string, string> },
+    fields: {
+      messageId: string;
+      correlationId: string;
+      attempt: number;
+      key?: string | undefined;
+      trace?: Record<string, string>;
+    },
   ): Promise<void> {
     const channel = this.confirm;
     if (channel === undefined || !this.connection.isConnected) {
       return Promise.reject(BusErrors.unavailable.create('no broker connection'));
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const options = publishOptions(contract, this.envelopeFor(contract, { ...fields, key: fields.key }, fields.trace ?? headers, false));
+    const options = publishOptions(
+      contract,
+      this.envelopeFor(contract, { ...fields, key: fields.key }, fields.trace ?? headers, false),
+    );
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => {
-        const error = BusErrors.timeout.create(`broker did not confirm ${contract.name} within ${contract.timeoutMs} ms`);
+        const error = BusErrors.timeout.create(
+          `broker did not confirm ${contract.name} within ${contract.timeoutMs} ms`,
+        );
         this.metrics.increment(contract.name, contract.policy, 'timedOut');
         endSpan(span, error);
         reject(error);
       }, contract.timeoutMs);
-      this.publishWithConfirm(channel, this.topology.exchange, this.routingKeyFor(contract, fields.key), content, options, (error) => {
-        clearTimeout(timer);
-        endSpan(span, error);
-        if (error === undefined) resolve();
-        else reject(error);
-      });
+      this.publishWithConfirm(
+        channel,
+        this.topology.exchange,
+        this.routingKeyFor(contract, fields.key),
+        content,
+        options,
+        (error) => {
+          clearTimeout(timer);
+          endSpan(span, error);
+          if (error === undefined) resolve();
+          else reject(error);
+        },
+      );
     });
   }
 

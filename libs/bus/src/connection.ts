@@ -59,7 +59,9 @@ export class BusConnection extends EventEmitter {
       logger.warn({ err: error }, 'bus disconnected; reconnecting');
       this.emit('disconnected', error);
     });
-    recovering.on('connect-failed', (error: Error) => logger.warn({ err: error }, 'bus connection attempt failed'));
+    recovering.on('connect-failed', (error: Error) =>
+      logger.warn({ err: error }, 'bus connection attempt failed'),
+    );
     recovering.on('error', (error: Error) => logger.warn({ err: error }, 'bus connection error'));
     await recovering.waitForConnect();
   }

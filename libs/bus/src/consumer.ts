@@ -29,7 +29,7 @@ export interface ConsumerDeps {
 }
 
 /** A handler as the consumer sees it: the reply (calls) or undefined (messages). */
-export type AnyHandler = (request: unknown, context: HandlerContext) => Promise<unknown>;
+export type AnyHandler = (request: unknown, context: HandlerContext) => unknown;
 
 interface Delivery {
   channel: Channel;
@@ -82,19 +82,30 @@ export class Consumer {
     if (this.stopping) return;
     const { topology, nodeId } = this.deps;
     const channel = await model.createChannel();
-    channel.on('error', (error: Error) => this.deps.logger.warn({ err: error, queue: this.queue }, 'consumer channel error'));
+    channel.on('error', (error: Error) =>
+      this.deps.logger.warn({ err: error, queue: this.queue }, 'consumer channel error'),
+    );
     channel.on('close', () => this.deps.connection.restartAfterChannelFailure(model));
     await channel.prefetch(this.contract.prefetch);
-    const queues: [queue: string, routingKey: string][] = [[this.queue, topology.routingKeyOf(this.contract)]];
+    const queues: [queue: string, routingKey: string][] = [
+      [this.queue, topology.routingKeyOf(this.contract)],
+    ];
     if (this.contract.routing.kind === 'by-key') {
-      queues.push([topology.nodeQueueOf(this.contract, nodeId), topology.routingKeyOf(this.contract, nodeId)]);
+      queues.push([
+        topology.nodeQueueOf(this.contract, nodeId),
+        topology.routingKeyOf(this.contract, nodeId),
+      ]);
     }
     this.consumers.length = 0;
     for (const [queue, routingKey] of queues) {
       await declareQueue(channel, topology, this.contract, queue, routingKey);
-      const { consumerTag } = await channel.consume(queue, (message) => this.onDelivery(channel, queue, message), {
-        noAck: !this.durable,
-      });
+      const { consumerTag } = await channel.consume(
+        queue,
+        (message) => this.onDelivery(channel, queue, message),
+        {
+          noAck: !this.durable,
+        },
+      );
       this.consumers.push({ channel, tag: consumerTag });
     }
   };
@@ -119,7 +130,9 @@ export class Consumer {
   }
 
   private track(work: Promise<void>): void {
-    const tracked = work.catch((error: unknown) => this.deps.logger.error({ err: error }, 'delivery handling failed'));
+    const tracked = work.catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, 'delivery handling failed'),
+    );
     this.inFlight.add(tracked);
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
@@ -172,7 +185,9 @@ export class Consumer {
     }
     const parsed = contract.request.safeParse(body);
     if (!parsed.success) {
-      const issues = parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
       return { ok: false, problem: `body does not match the contract: ${issues.join('; ')}` };
     }
     return { ok: true, request: parsed.data };
@@ -187,7 +202,10 @@ export class Consumer {
         : async (contract, message) => {
             const parsed = contract.request.safeParse(message);
             if (!parsed.success) {
-              throw BusErrors.invalidMessage.create(`message for ${contract.name} is invalid`, parsed.error.issues);
+              throw BusErrors.invalidMessage.create(
+                `message for ${contract.name} is invalid`,
+                parsed.error.issues,
+              );
             }
             await transaction.emit({
               contract: contract.name,
@@ -203,7 +221,7 @@ export class Consumer {
     const { contract, deps } = this;
     try {
       const reply = await withProcessSpan(contract, delivery.envelope.trace, () =>
-        this.handler(delivery.request, this.contextFor(delivery, undefined)),
+        Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, undefined))),
       );
       deps.metrics.increment(contract.name, contract.policy, 'handled');
       return contract.kind === 'call' ? { kind: 'reply', body: { ok: true, reply } } : { kind: 'ack' };
@@ -216,7 +234,9 @@ export class Consumer {
   private settlementForError(error: unknown): Settlement {
     if (!(error instanceof TrellisError)) return { kind: 'redeliver', error };
     if (this.contract.kind === 'call') return { kind: 'reply', body: { ok: false, error: error.toData() } };
-    return error.retryable ? { kind: 'redeliver', error } : { kind: 'dead-letter', reason: 'rejected', error: error.toData() };
+    return error.retryable
+      ? { kind: 'redeliver', error }
+      : { kind: 'dead-letter', reason: 'rejected', error: error.toData() };
   }
 
   private scheduleBatch(): void {
@@ -254,7 +274,7 @@ export class Consumer {
           requestHash: hashRequest(delivery.request),
           handle: (transaction: InboxTransaction) =>
             withProcessSpan(contract, delivery.envelope.trace, () =>
-              this.handler(delivery.request, this.contextFor(delivery, transaction)),
+              Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, transaction))),
             ),
         })),
       );
@@ -264,8 +284,15 @@ export class Consumer {
     await Promise.all(
       batch.map((delivery, index) => {
         const outcome = outcomes[index] ?? { kind: 'failed', error: new Error('no outcome') };
-        if (outcome.kind === 'replied' && !outcome.replayed) deps.metrics.increment(contract.name, contract.policy, 'handled');
-        return this.settle(delivery.channel, this.queue, delivery.message, delivery.envelope, this.settlementFor(outcome));
+        if (outcome.kind === 'replied' && !outcome.replayed)
+          deps.metrics.increment(contract.name, contract.policy, 'handled');
+        return this.settle(
+          delivery.channel,
+          this.queue,
+          delivery.message,
+          delivery.envelope,
+          this.settlementFor(outcome),
+        );
       }),
     );
   }
@@ -274,18 +301,30 @@ export class Consumer {
     const isCall = this.contract.kind === 'call';
     switch (outcome.kind) {
       case 'replied':
-        return isCall ? { kind: 'reply', body: { ok: true, reply: outcome.reply }, deduplicated: outcome.replayed } : { kind: 'ack' };
+        return isCall
+          ? { kind: 'reply', body: { ok: true, reply: outcome.reply }, deduplicated: outcome.replayed }
+          : { kind: 'ack' };
       case 'rejected':
         return isCall
           ? { kind: 'reply', body: { ok: false, error: outcome.error }, deduplicated: outcome.replayed }
           : { kind: 'dead-letter', reason: 'rejected', error: outcome.error };
       case 'conflict': {
-        const error = BusErrors.idempotencyConflict.create('this idempotency key was used with a different request').toData();
-        return isCall ? { kind: 'reply', body: { ok: false, error } } : { kind: 'dead-letter', reason: 'conflict', error };
+        const error = BusErrors.idempotencyConflict
+          .create('this idempotency key was used with a different request')
+          .toData();
+        return isCall
+          ? { kind: 'reply', body: { ok: false, error } }
+          : { kind: 'dead-letter', reason: 'conflict', error };
       }
       case 'in-progress':
         return isCall
-          ? { kind: 'reply', body: { ok: false, error: BusErrors.inProgress.create('an earlier attempt is still running').toData() } }
+          ? {
+              kind: 'reply',
+              body: {
+                ok: false,
+                error: BusErrors.inProgress.create('an earlier attempt is still running').toData(),
+              },
+            }
           : { kind: 'redeliver', error: new Error('an earlier delivery is still running') };
       case 'failed':
         return this.settlementForError(outcome.error);
@@ -308,7 +347,10 @@ export class Consumer {
         const exhausted = envelope.previousDeliveries + 1 >= contract.maxDeliveries;
         if (this.durable && !exhausted) {
           deps.metrics.increment(contract.name, contract.policy, 'failed');
-          deps.logger.warn({ err: settlement.error, interface: contract.name }, 'handler failed; message will be redelivered');
+          deps.logger.warn(
+            { err: settlement.error, interface: contract.name },
+            'handler failed; message will be redelivered',
+          );
           channel.nack(message, false, true);
           return;
         }
@@ -318,24 +360,43 @@ export class Consumer {
         await deps.caller.publishDeadLetter(
           queue,
           message.content,
-          deadLetterHeaders(message, settlement.reason, `${settlement.error.code}: ${settlement.error.message}`),
+          deadLetterHeaders(
+            message,
+            settlement.reason,
+            `${settlement.error.code}: ${settlement.error.message}`,
+          ),
         );
         deps.metrics.increment(contract.name, contract.policy, 'deadLettered');
-        deps.logger.warn({ interface: contract.name, reason: settlement.reason, error: settlement.error }, 'message dead-lettered');
-        const error = settlement.reason === 'invalid' ? settlement.error : BusErrors.deadLettered.create(settlement.error.message).toData();
+        deps.logger.warn(
+          { interface: contract.name, reason: settlement.reason, error: settlement.error },
+          'message dead-lettered',
+        );
+        const error =
+          settlement.reason === 'invalid'
+            ? settlement.error
+            : BusErrors.deadLettered.create(settlement.error.message).toData();
         this.reply(channel, message, envelope, { ok: false, error });
       } else if (settlement.kind === 'reply') {
-        if (settlement.deduplicated === true) deps.metrics.increment(contract.name, contract.policy, 'deduplicated');
+        if (settlement.deduplicated === true)
+          deps.metrics.increment(contract.name, contract.policy, 'deduplicated');
         this.reply(channel, message, envelope, settlement.body);
       }
       if (this.durable) channel.ack(message);
     } catch (error) {
       // The channel closed under us (connection lost): the broker requeues the unacknowledged delivery.
-      deps.logger.warn({ err: error, interface: contract.name }, 'could not settle a delivery; the broker will redeliver it');
+      deps.logger.warn(
+        { err: error, interface: contract.name },
+        'could not settle a delivery; the broker will redeliver it',
+      );
     }
   }
 
-  private reply(channel: Channel, message: ConsumeMessage, envelope: IncomingEnvelope, body: ReplyBody): void {
+  private reply(
+    channel: Channel,
+    message: ConsumeMessage,
+    envelope: IncomingEnvelope,
+    body: ReplyBody,
+  ): void {
     if (envelope.replyTo === undefined) return;
     channel.publish('', envelope.replyTo, Buffer.from(JSON.stringify(body)), {
       correlationId: message.properties.messageId as string,

@@ -34,7 +34,8 @@ export interface OutgoingEnvelope {
 /** The AMQP properties for an attempt of `contract`. */
 export function publishOptions(
   contract: Pick<Contract, 'name' | 'version' | 'policy'>,
-  envelope: OutgoingEnvelope): Options.Publish {
+  envelope: OutgoingEnvelope,
+): Options.Publish {
   const headers: Record<string, string | number> = {
     [header.contract]: contract.name,
     [header.version]: contract.version,
@@ -117,23 +118,31 @@ export type ReplyBody = { ok: true; reply: unknown } | { ok: false; error: Error
 
 /** Headers added to a message that the bus dead-letters itself, so an operator sees why. */
 export function deadLetterHeaders(message: ConsumeMessage, reason: string, detail: string): Options.Publish {
-  return {
-    ...message.properties,
+  const properties = message.properties;
+  const options: Options.Publish = {
     headers: {
-      ...(message.properties.headers ?? {}),
+      ...(properties.headers ?? {}),
       [header.deadLetterReason]: reason,
       [header.deadLetterDetail]: detail.slice(0, 1000),
     },
     persistent: true,
-  } as Options.Publish;
+  };
+  for (const field of ['messageId', 'correlationId', 'type', 'contentType'] as const) {
+    const value: unknown = properties[field];
+    if (typeof value === 'string') options[field] = value;
+  }
+  return options;
 }
 
 /** The reason a message was dead-lettered, by the bus (with a detail) or by the broker (delivery limit). */
-export function deadLetterReasonOf(message: ConsumeMessage | { properties: { headers?: Record<string, unknown> } }): {
+export function deadLetterReasonOf(
+  message: ConsumeMessage | { properties: { headers?: Record<string, unknown> } },
+): {
   reason: string;
   detail: string | undefined;
 } {
   const headers: Record<string, unknown> = message.properties.headers ?? {};
-  const reason = stringOr(headers[header.deadLetterReason]) ?? stringOr(headers['x-first-death-reason']) ?? 'unknown';
+  const reason =
+    stringOr(headers[header.deadLetterReason]) ?? stringOr(headers['x-first-death-reason']) ?? 'unknown';
   return { reason, detail: stringOr(headers[header.deadLetterDetail]) };
 }

@@ -1,4 +1,10 @@
-import type { CallContract, HandledRequestOf, HandlerReplyOf, MessageContract, RequestOf } from '@trellis/contracts';
+import type {
+  CallContract,
+  HandledRequestOf,
+  HandlerReplyOf,
+  MessageContract,
+  RequestOf,
+} from '@trellis/contracts';
 import type { PoolClient } from 'pg';
 import type { Logger } from 'pino';
 import type { IncomingEnvelope } from './envelope';
@@ -30,13 +36,13 @@ export interface HandlerContext {
 export type CallHandler<C extends CallContract> = (
   request: HandledRequestOf<C>,
   context: HandlerContext,
-) => Promise<HandlerReplyOf<C>>;
+) => Promise<HandlerReplyOf<C>> | HandlerReplyOf<C>;
 
 /** Handles a one-way interface. */
 export type MessageHandler<C extends MessageContract> = (
   message: HandledRequestOf<C>,
   context: HandlerContext,
-) => Promise<void>;
+) => Promise<void> | void;
 
 /** Builds the context of one delivery. */
 export function handlerContext(

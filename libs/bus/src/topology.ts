@@ -20,7 +20,8 @@ export interface Topology {
 
 /** Builds the naming scheme for a prefix (e.g. `trellis`); a fork renames its bus by changing the prefix. */
 export function topologyFor(prefix: string): Topology {
-  if (!/^[a-z][a-z0-9-]*$/.test(prefix)) throw new Error(`bus prefix "${prefix}" must be lower-case kebab-case`);
+  if (!/^[a-z][a-z0-9-]*$/.test(prefix))
+    throw new Error(`bus prefix "${prefix}" must be lower-case kebab-case`);
   return {
     exchange: `${prefix}.bus`,
     deadLetterExchange: `${prefix}.dead-letter`,
@@ -72,7 +73,9 @@ export async function declareQueue(
   const deadLetterQueue = topology.deadLetterQueueOf(queue);
   await channel.assertQueue(
     deadLetterQueue,
-    isDurable(contract.policy) ? { durable: true, arguments: { 'x-queue-type': 'quorum' } } : { durable: false },
+    isDurable(contract.policy)
+      ? { durable: true, arguments: { 'x-queue-type': 'quorum' } }
+      : { durable: false },
   );
   await channel.bindQueue(deadLetterQueue, topology.deadLetterExchange, queue);
   await channel.assertQueue(queue, queueOptions(contract, topology, queue));

@@ -12,7 +12,8 @@ const tracer = trace.getTracer('@trellis/bus');
 /** Starts the span of one attempt and returns it with the headers that carry it. */
 export function startSendSpan(
   contract: Pick<Contract, 'name' | 'kind' | 'policy'>,
-  attempt: number): { span: Span; headers: Record<string, string> } {
+  attempt: number,
+): { span: Span; headers: Record<string, string> } {
   const span = tracer.startSpan(`${contract.name} send`, {
     kind: contract.kind === 'call' ? SpanKind.CLIENT : SpanKind.PRODUCER,
     attributes: {
@@ -31,7 +32,10 @@ export function startSendSpan(
 /** Ends a span with the outcome. */
 export function endSpan(span: Span, error?: unknown): void {
   if (error !== undefined) {
-    span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) });
+    span.setStatus({
+      code: SpanStatusCode.ERROR,
+      message: error instanceof Error ? error.message : 'failed',
+    });
   }
   span.end();
 }

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
 import { hashRequest, Inbox, type InboxEntry } from '../src/exactly-once/index';
-import { createExactlyOnceSchema, effectKeys, type ExactlyOnceSchema, writeEffect } from './fixtures/exactly-once-schema';
+import {
+  createExactlyOnceSchema,
+  effectKeys,
+  type ExactlyOnceSchema,
+  writeEffect,
+} from './fixtures/exactly-once-schema';
 
 let db: ExactlyOnceSchema;
 let inbox: Inbox;
@@ -28,11 +33,11 @@ function place(key: string, request: unknown): InboxEntry<string> {
 }
 
 it('answers conflict when a key comes back with a different request, and runs nothing', async () => {
-  await inbox.processBatch([place('k1', { qty: 1 })]);
-  expect(await inbox.processBatch([place('k1', { qty: 2 })])).toEqual([{ kind: 'conflict' }]);
-  // The same request with its keys in another order is not a conflict.
-  expect(await inbox.processBatch([place('k1', { qty: 1 })])).toEqual([
-    { kind: 'replied', reply: 'placed {"qty":1}', replayed: true },
+  await inbox.processBatch([place('k1', { qty: 1, sku: 'a' })]);
+  expect(await inbox.processBatch([place('k1', { qty: 2, sku: 'a' })])).toEqual([{ kind: 'conflict' }]);
+  // The same request with its fields in another order is not a conflict.
+  expect(await inbox.processBatch([place('k1', { sku: 'a', qty: 1 })])).toEqual([
+    { kind: 'replied', reply: 'placed {"qty":1,"sku":"a"}', replayed: true },
   ]);
   expect(runs).toBe(1);
   expect(await effectKeys(db)).toEqual(['k1#1']);
@@ -40,6 +45,9 @@ it('answers conflict when a key comes back with a different request, and runs no
 
 it('answers conflict for a different request under the same key within one batch', async () => {
   const outcomes = await inbox.processBatch([place('k1', { qty: 1 }), place('k1', { qty: 2 })]);
-  expect(outcomes).toEqual([{ kind: 'replied', reply: 'placed {"qty":1}', replayed: false }, { kind: 'conflict' }]);
+  expect(outcomes).toEqual([
+    { kind: 'replied', reply: 'placed {"qty":1}', replayed: false },
+    { kind: 'conflict' },
+  ]);
   expect(runs).toBe(1);
 });

@@ -1,7 +1,12 @@
 import { afterEach, beforeEach, expect, it } from 'vitest';
 
 import { hashRequest, Inbox, type InboxEntry } from '../src/exactly-once/index';
-import { createExactlyOnceSchema, effectKeys, type ExactlyOnceSchema, writeEffect } from './fixtures/exactly-once-schema';
+import {
+  createExactlyOnceSchema,
+  effectKeys,
+  type ExactlyOnceSchema,
+  writeEffect,
+} from './fixtures/exactly-once-schema';
 
 let db: ExactlyOnceSchema;
 let inbox: Inbox;
@@ -67,7 +72,7 @@ it('keeps keys of different consumers apart', async () => {
   const other = new Inbox({ pool: db.pool, schema: db.schema, consumer: 'orders.cancel' });
   await inbox.processBatch([placeOrder('k1')]);
   const [outcome] = await other.processBatch([
-    { idempotencyKey: 'k1', requestHash: hashRequest({}), handle: async () => 'cancelled' },
+    { idempotencyKey: 'k1', requestHash: hashRequest({}), handle: () => Promise.resolve('cancelled') },
   ]);
   expect(outcome).toEqual({ kind: 'replied', reply: 'cancelled', replayed: false });
 });

@@ -25,7 +25,10 @@ beforeEach(async () => {
 
 afterEach(() => db.drop());
 
-function charge(key: string, options: { held?: Gate; started?: Gate; fail?: boolean } = {}): InboxEntry<string> {
+function charge(
+  key: string,
+  options: { held?: Gate; started?: Gate; fail?: boolean } = {},
+): InboxEntry<string> {
   return {
     idempotencyKey: key,
     requestHash: hashRequest({ amount: 10 }),
@@ -34,7 +37,13 @@ function charge(key: string, options: { held?: Gate; started?: Gate; fail?: bool
       await writeEffect(db, tx.client, `${key}#${runs}`);
       options.started?.open();
       await options.held?.opened;
-      if (options.fail) throw new TrellisError({ code: 'payments.flaky', message: 'try again', status: 503, retryable: true });
+      if (options.fail)
+        throw new TrellisError({
+          code: 'payments.flaky',
+          message: 'try again',
+          status: 503,
+          retryable: true,
+        });
       return `charged ${key} on run ${runs}`;
     },
   };

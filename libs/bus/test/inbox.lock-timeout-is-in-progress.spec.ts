@@ -34,7 +34,12 @@ function reserve(key: string, options: { held?: Gate; started?: Gate } = {}): In
 
 it('answers in-progress when the key stays held past the lock timeout, and the rest of the batch commits', async () => {
   const slow = new Inbox({ pool: db.pool, schema: db.schema, consumer: 'catalog.reserve' });
-  const impatient = new Inbox({ pool: db.pool, schema: db.schema, consumer: 'catalog.reserve', lockTimeoutMs: 200 });
+  const impatient = new Inbox({
+    pool: db.pool,
+    schema: db.schema,
+    consumer: 'catalog.reserve',
+    lockTimeoutMs: 200,
+  });
   const held = gate();
   const started = gate();
   const first = slow.processBatch([reserve('k1', { held, started })]);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defineCall, defineErrorType, defineMessage, TrellisError } from '@trellis/contracts';
 import type { DeliveryPolicy } from '@trellis/contracts';
-import { Bus, BusErrors } from '@trellis/bus';
+import { Bus, BusErrors } from '../src';
 import type { RabbitVhost } from '@trellis/testing';
 import { createRabbitVhost, waitFor } from '@trellis/testing';
 import { pino } from 'pino';
@@ -46,7 +46,7 @@ describe.each(['at-most-once', 'at-least-once'] as const)('a %s call', (policy) 
   const contract = priceContract(policy);
 
   beforeAll(async () => {
-    await handler.handle(contract, async ({ bookId, quantity }) => {
+    await handler.handle(contract, ({ bookId, quantity }) => {
       if (bookId === 'sold-out') throw outOfStock.create('no copies left', { bookId });
       return { totalCents: quantity * 1250 };
     });
@@ -59,7 +59,12 @@ describe.each(['at-most-once', 'at-least-once'] as const)('a %s call', (policy) 
   it('rebuilds a catalogued error from its data, without retrying a non-retryable one', async () => {
     const error = await caller.call(contract, { bookId: 'sold-out', quantity: 1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TrellisError);
-    expect(error).toMatchObject({ code: 'test.out_of_stock', status: 409, retryable: false, data: { bookId: 'sold-out' } });
+    expect(error).toMatchObject({
+      code: 'test.out_of_stock',
+      status: 409,
+      retryable: false,
+      data: { bookId: 'sold-out' },
+    });
     expect(caller.metrics.count(contract.name, 'retried')).toBe(0);
   });
 
@@ -85,7 +90,7 @@ it('fails fast with no_route when no node of the family ever started', async () 
 
 it('delivers an emitted message to the subscribing family once confirmed', async () => {
   const seen: string[] = [];
-  await handler.subscribe(bookViewed, async ({ bookId }) => {
+  await handler.subscribe(bookViewed, ({ bookId }) => {
     seen.push(bookId);
   });
   await caller.emit(bookViewed, { bookId: 'b7' });

@@ -30,8 +30,10 @@ interface ContractShape<RequestSchema extends z.ZodType> {
 }
 
 /** A request/reply interface. */
-export interface CallContract<RequestSchema extends z.ZodType = z.ZodType, ReplySchema extends z.ZodType = z.ZodType>
-  extends ContractShape<RequestSchema> {
+export interface CallContract<
+  RequestSchema extends z.ZodType = z.ZodType,
+  ReplySchema extends z.ZodType = z.ZodType,
+> extends ContractShape<RequestSchema> {
   readonly kind: 'call';
   readonly reply: ReplySchema;
   /** How long one attempt may take; a slow node is a dead node. */
@@ -39,7 +41,9 @@ export interface CallContract<RequestSchema extends z.ZodType = z.ZodType, Reply
 }
 
 /** A one-way interface (a command or an event): emitted, handled by every subscribing family. */
-export interface MessageContract<MessageSchema extends z.ZodType = z.ZodType> extends ContractShape<MessageSchema> {
+export interface MessageContract<
+  MessageSchema extends z.ZodType = z.ZodType,
+> extends ContractShape<MessageSchema> {
   readonly kind: 'message';
   /** How long the emitter waits for the broker's confirm of one attempt (durable policies). */
   readonly timeoutMs: number;
@@ -79,7 +83,8 @@ function shape<RequestSchema extends z.ZodType>(options: Options<RequestSchema>)
   if (!/^[a-z][a-zA-Z0-9]*\.[a-z][a-zA-Z0-9]*$/.test(options.name)) {
     problems.push('name must be "family.verb" in camelCase words');
   }
-  if (!deliveryPolicies.includes(options.policy)) problems.push(`policy must be one of ${deliveryPolicies.join(', ')}`);
+  if (!deliveryPolicies.includes(options.policy))
+    problems.push(`policy must be one of ${deliveryPolicies.join(', ')}`);
   const retry = { ...defaultRetry, ...options.retry };
   // At-most-once never re-sends: a second attempt could be a duplicate.
   if (options.policy === 'at-most-once') retry.maxAttempts = 1;
@@ -96,7 +101,8 @@ function shape<RequestSchema extends z.ZodType>(options: Options<RequestSchema>)
     'retry.initialDelayMs': retry.initialDelayMs,
     'retry.maxDelayMs': retry.maxDelayMs,
   })) {
-    if (!Number.isInteger(value) || value < 1) problems.push(`${field} must be a positive integer (got ${value})`);
+    if (!Number.isInteger(value) || value < 1)
+      problems.push(`${field} must be a positive integer (got ${value})`);
   }
   if (problems.length > 0) throw new Error(`contract ${options.name}: ${problems.join('; ')}`);
   return {

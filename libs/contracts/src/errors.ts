@@ -65,7 +65,10 @@ export function defineErrorType(code: string, status: number, retryable: boolean
     status,
     retryable,
     create: (message, data, options) =>
-      new TrellisError({ code, status, retryable, message, ...(data === undefined ? {} : { data }) }, options),
+      new TrellisError(
+        { code, status, retryable, message, ...(data === undefined ? {} : { data }) },
+        options,
+      ),
     is: (error): error is TrellisError => error instanceof TrellisError && error.code === code,
   };
 }

@@ -24,7 +24,9 @@ describe('hashRequest', () => {
 
   it('is the sha256 hex of the canonical JSON', () => {
     // sha256('{"a":1,"b":2}')
-    expect(hashRequest({ b: 2, a: 1 })).toBe('43258cff783fe7036d8a43033f830adfc60ec037382473548ac742b888292777');
+    expect(hashRequest({ b: 2, a: 1 })).toBe(
+      '43258cff783fe7036d8a43033f830adfc60ec037382473548ac742b888292777',
+    );
   });
 
   it('refuses a cyclic value instead of hashing a placeholder', () => {

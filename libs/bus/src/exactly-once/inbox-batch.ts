@@ -6,10 +6,20 @@ import { EntryTransaction } from './entry-transaction';
 import type { InboxStatements } from './inbox-statements';
 import type { InboxEntry, InboxOutcome } from './inbox-types';
 import { isLockWaitAbandoned } from './pg-error';
-import { type FinishedOutcome, type InboxRow, finishedOutcomeOf, parseReply, serialiseReply } from './stored-outcome';
+import {
+  type FinishedOutcome,
+  type InboxRow,
+  finishedOutcomeOf,
+  parseReply,
+  serialiseReply,
+} from './stored-outcome';
 
 /** What claiming a key found. */
-type Claim = { kind: 'claimed' } | { kind: 'found'; row: InboxRow } | { kind: 'in-progress' } | { kind: 'failed'; error: unknown };
+type Claim =
+  | { kind: 'claimed' }
+  | { kind: 'found'; row: InboxRow }
+  | { kind: 'in-progress' }
+  | { kind: 'failed'; error: unknown };
 
 /** What an earlier entry of the same batch left for a later one with the same key. */
 interface Earlier {
@@ -100,7 +110,11 @@ export class InboxBatch {
    * wait on the unique index: its commit turns ours into a conflict, its rollback lets ours insert, and
    * lock_timeout (or the deadlock detector) abandons the wait, which the savepoint recovers from.
    */
-  private async claim(entry: InboxEntry<unknown>, status: 'pending' | 'rejected', errorJson: string | null): Promise<Claim> {
+  private async claim(
+    entry: InboxEntry<unknown>,
+    status: 'pending' | 'rejected',
+    errorJson: string | null,
+  ): Promise<Claim> {
     if (!this.#savepointClean) {
       await this.client.query(this.statements.savepoint);
       this.#savepointClean = true;

@@ -81,7 +81,10 @@ export class InboxRetention {
   async #sweepWhile(keepGoing: () => boolean): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const result = await this.#pool.query({ ...this.#delete, values: [this.#retentionSeconds, this.#batchSize] });
+      const result = await this.#pool.query({
+        ...this.#delete,
+        values: [this.#retentionSeconds, this.#batchSize],
+      });
       const count = result.rowCount ?? 0;
       deleted += count;
       // A short batch means the old rows are gone (rows keep getting younger than the cut-off, never older).

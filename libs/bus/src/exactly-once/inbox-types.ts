@@ -41,9 +41,7 @@ export type InboxOutcome<Reply> =
 
 /** What {@link Inbox.readOutcome} finds for a key: only committed outcomes are ever visible. */
 export type StoredInboxOutcome =
-  | { status: 'replied'; reply: unknown }
-  | { status: 'rejected'; error: ErrorData }
-  | { status: 'unknown' };
+  { status: 'replied'; reply: unknown } | { status: 'rejected'; error: ErrorData } | { status: 'unknown' };
 
 /** Options of an {@link Inbox}. */
 export interface InboxOptions {

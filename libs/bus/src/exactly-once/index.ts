@@ -8,7 +8,13 @@ export type { MigrateBusTablesOptions } from './migrate-bus-tables';
 /** Handles the messages delivered together in one transaction, answering duplicates from stored outcomes. */
 export { Inbox } from './inbox';
 /** The inbox's entries, outcomes, per-entry transaction and options. */
-export type { InboxEntry, InboxOptions, InboxOutcome, InboxTransaction, StoredInboxOutcome } from './inbox-types';
+export type {
+  InboxEntry,
+  InboxOptions,
+  InboxOutcome,
+  InboxTransaction,
+  StoredInboxOutcome,
+} from './inbox-types';
 /** The request hash stored beside each idempotency key. */
 export { hashRequest } from './hash-request';
 

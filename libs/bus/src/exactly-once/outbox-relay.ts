@@ -68,8 +68,11 @@ export class OutboxRelay {
 
   constructor(options: OutboxRelayOptions) {
     this.#pool = options.pool;
-    this.#publish = options.publish;
-    this.#pollIntervalMs = positiveInteger('pollIntervalMs', options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
+    this.#publish = (record) => options.publish(record);
+    this.#pollIntervalMs = positiveInteger(
+      'pollIntervalMs',
+      options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS,
+    );
     this.#batchSize = positiveInteger('batchSize', options.batchSize ?? DEFAULT_BATCH_SIZE);
     this.#logger = options.logger ?? pino({ name: 'outbox-relay' });
     this.#backoffStart = new ExponentialBackoff({

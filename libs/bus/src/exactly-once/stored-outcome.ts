@@ -11,7 +11,8 @@ export interface InboxRow {
 }
 
 /** A committed outcome, or `undefined` for a row that is not finished (only ever seen by its own transaction). */
-export type FinishedOutcome = { status: 'replied'; replyJson: string | null } | { status: 'rejected'; error: ErrorData };
+export type FinishedOutcome =
+  { status: 'replied'; replyJson: string | null } | { status: 'rejected'; error: ErrorData };
 
 const errorDataSchema = z.object({
   code: z.string(),
