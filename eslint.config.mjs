@@ -88,9 +88,9 @@ export default tseslint.config(
     },
   },
   {
-    // Tests (unit specs and each project's test/ and e2e/ folders) may use the testing helpers;
+    // Tests (unit specs, each project's test/ and e2e/ folders) and benchmarks may use the testing helpers;
     // production code may not.
-    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/e2e/**/*.ts'],
+    files: ['**/*.spec.ts', '**/test/**/*.ts', '**/e2e/**/*.ts', '**/bench/**/*.ts'],
     rules: {
       '@nx/enforce-module-boundaries': moduleBoundaries(true),
     },

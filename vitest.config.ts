@@ -7,7 +7,13 @@ import type { UserWorkspaceConfig } from 'vitest/config';
 import { SummaryReporter } from './tools/vitest/summary-reporter';
 
 // Workspace packages export their TypeScript source under this condition (see each lib's package.json).
-const conditions = ['@trellis/source', ...defaultServerConditions];
+// Vitest also hands these conditions to Node (`--conditions`) for the dependencies it leaves to Node, so the
+// bundler-only `module` condition is left out: with it Node loads ESM builds it cannot run (those of
+// @opentelemetry/api, whose imports have no file extensions, as soon as the OpenTelemetry SDK is imported).
+const conditions = [
+  '@trellis/source',
+  ...defaultServerConditions.filter((condition) => condition !== 'module'),
+];
 
 /** One test project with what every project shares: the SWC transform and the source condition. */
 function project(test: NonNullable<UserWorkspaceConfig['test']>): UserWorkspaceConfig {

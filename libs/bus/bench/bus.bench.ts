@@ -1,9 +1,11 @@
 // Request/reply benchmark of the bus against raw amqplib: `npm run bench:bus`.
-// Settings (environment): BENCH_DURATION_MS, BENCH_ROUNDS, BENCH_CONCURRENCY (comma list), BENCH_WARMUP_MS, AMQP_URL.
+// Settings (environment): BENCH_DURATION_MS, BENCH_ROUNDS, BENCH_CONCURRENCY (comma list), BENCH_WARMUP_MS.
+// It runs in a vhost and a Postgres schema of its own on the local services, and removes both afterwards.
 import { z } from 'zod';
+import { createPgSchema, createRabbitVhost, stopAllNodeProcesses } from '@trellis/testing';
+import { createBusWorkloads } from './bus-workload';
 import { createRawDurableWorkload, createRawTransientWorkload } from './raw-amqplib';
 import { printReport, pairByPolicy } from './report';
-import { killResponderProcesses } from './responder-process';
 import { runBenchmark } from './runner';
 import type { Measurement } from './runner';
 import type { Workload } from './workload';
@@ -19,7 +21,6 @@ const settingsSchema = z.object({
     .default('1,64')
     .transform((list) => list.split(',').map((item) => Number(item.trim())))
     .pipe(z.array(z.number().int().positive()).min(1)),
-  AMQP_URL: z.string().url().default('amqp://guest:guest@127.0.0.1:5672'),
 });
 
 type Settings = z.infer<typeof settingsSchema>;
@@ -41,24 +42,14 @@ function progress(m: Measurement): void {
   );
 }
 
-// Interrupted runs: the responders are killed (the exit hook in responder-process does it) and the
-// queues expire on their own (x-expires), since an async teardown cannot be trusted to finish here.
-for (const [signal, code] of [
-  ['SIGINT', 130],
-  ['SIGTERM', 143],
-] as const) {
-  process.once(signal, () => {
-    killResponderProcesses();
-    process.exit(code);
-  });
-}
-
 async function main(): Promise<void> {
   const settings = readSettings();
-  // The lead adds the bus workloads here; pairByPolicy pairs them with the raw rows.
+  const vhost = await createRabbitVhost('bench');
+  const pg = await createPgSchema('bench');
   const workloads: Workload[] = [
-    createRawTransientWorkload(settings.AMQP_URL),
-    createRawDurableWorkload(settings.AMQP_URL),
+    createRawTransientWorkload(vhost.url),
+    createRawDurableWorkload(vhost.url),
+    ...createBusWorkloads({ amqpUrl: vhost.url, pgUrl: pg.connectionString, pgSchema: pg.schema }),
   ];
   const started = performance.now();
   const results = await runBenchmark(workloads, {
@@ -67,6 +58,10 @@ async function main(): Promise<void> {
     durationMs: settings.BENCH_DURATION_MS,
     warmupMs: settings.BENCH_WARMUP_MS,
     onMeasurement: progress,
+  }).finally(async () => {
+    await stopAllNodeProcesses();
+    await pg.drop();
+    await vhost.delete();
   });
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
   process.stdout.write(
@@ -91,7 +86,6 @@ void main()
     process.exitCode = 1;
   })
   .finally(() => {
-    killResponderProcesses();
     // Bounded by design: exit even if some library left a handle open.
     process.exit();
   });

@@ -6,8 +6,8 @@ import { connect } from 'amqplib';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage } from 'amqplib';
 import { DIRECT_REPLY_TO, rawQueueOptions } from './raw-mode';
 import type { RawMode } from './raw-mode';
-import { startResponderProcess } from './responder-process';
-import type { ResponderProcess } from './responder-process';
+import type { NodeProcess } from '@trellis/testing';
+import { startNodeProcess } from '@trellis/testing';
 import type { Workload } from './workload';
 
 /** Row label of the at-most-once baseline. */
@@ -29,7 +29,7 @@ class RawAmqplibWorkload implements Workload {
   private readonly queue: string;
   private connection: ChannelModel | undefined;
   private channel: Channel | ConfirmChannel | undefined;
-  private responder: ResponderProcess | undefined;
+  private responder: NodeProcess | undefined;
   // Correlation ids are a counter: unique per caller connection, which is all direct reply-to needs.
   private nextId = 0;
   private readonly pending = new Map<string, Pending>();
@@ -61,13 +61,10 @@ class RawAmqplibWorkload implements Workload {
     await channel.assertQueue(this.queue, rawQueueOptions(this.mode));
     await channel.consume(DIRECT_REPLY_TO, (message) => this.onReply(message), { noAck: true });
 
-    this.responder = await startResponderProcess(
-      join(__dirname, 'raw-responder.ts'),
-      [this.mode, this.queue],
-      {
-        env: { ...process.env, AMQP_URL: this.url },
-      },
-    );
+    this.responder = await startNodeProcess(join(__dirname, 'raw-responder.ts'), {
+      name: `raw ${this.mode} responder`,
+      env: { AMQP_URL: this.url, RAW_MODE: this.mode, RAW_QUEUE: this.queue },
+    });
   }
 
   call(): Promise<void> {
@@ -109,7 +106,8 @@ class RawAmqplibWorkload implements Workload {
 
   async teardown(): Promise<void> {
     // Responder first, so deleting the queue does not cancel a live consumer under it.
-    await this.responder?.stop();
+    this.responder?.kill();
+    await this.responder?.exited;
     this.responder = undefined;
     const connection = this.connection;
     this.connection = undefined;

@@ -1,8 +1,8 @@
-// Responder process of the raw amqplib baselines: `node --import tsx raw-responder.ts <mode> <queue>`.
-// It answers each request through direct reply-to, says `{type:'ready'}` over IPC once it consumes,
-// and exits when the parent disconnects (or dies).
+// Responder process of the raw amqplib baselines (RAW_MODE, RAW_QUEUE, AMQP_URL in the environment).
+// It answers each request through direct reply-to and signals ready once it consumes; it dies with its parent.
 import { connect } from 'amqplib';
 import type { Channel, ConsumeMessage } from 'amqplib';
+import { signalReady } from '@trellis/testing';
 import { RAW_DURABLE_PREFETCH, parseRawMode } from './raw-mode';
 import type { RawMode } from './raw-mode';
 
@@ -18,10 +18,9 @@ function handle(channel: Channel, mode: RawMode, message: ConsumeMessage): void 
 }
 
 async function main(): Promise<void> {
-  const mode = parseRawMode(process.argv[2]);
-  const queue = process.argv[3];
-  if (!queue) throw new Error('usage: raw-responder.ts <transient|durable> <queue>');
-  if (!process.send) throw new Error('raw-responder.ts must be started with an IPC channel');
+  const mode = parseRawMode(process.env['RAW_MODE']);
+  const queue = process.env['RAW_QUEUE'];
+  if (!queue) throw new Error('RAW_QUEUE is not set');
 
   // noDelay: with Nagle on, the reply-then-ack pair stalls about 40 ms per call (perf notes).
   const connection = await connect(process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672', {
@@ -38,20 +37,10 @@ async function main(): Promise<void> {
     { noAck: mode === 'transient' },
   );
 
-  const shutdown = (code: number): void => {
-    const timer = setTimeout(() => process.exit(code), 2000);
-    timer.unref();
-    connection.close().then(
-      () => process.exit(code),
-      () => process.exit(code),
-    );
-  };
-  process.once('disconnect', () => shutdown(0));
   connection.on('error', (error: Error) => {
     process.stderr.write(`raw-responder: connection error: ${error.message}\n`);
   });
-  connection.on('close', () => process.exit(process.connected ? 1 : 0));
-  process.send({ type: 'ready' });
+  signalReady();
 }
 
 main().catch((error: unknown) => {

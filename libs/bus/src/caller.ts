@@ -88,10 +88,15 @@ export class Caller {
     const correlationId = randomUUID();
     const connectWaitMs = options.connectWaitMs ?? (isDurable(contract.policy) ? contract.timeoutMs : 0);
     try {
-      const body = await this.retryPolicyFor(contract).execute(async ({ attempt }) => {
+      const attemptOnce = async (attempt: number) => {
         await this.awaitConnection(connectWaitMs);
-        return this.callOnce(contract, content, { attempt: attempt + 1, correlationId, key, idempotencyKey });
-      });
+        return this.callOnce(contract, content, { attempt, correlationId, key, idempotencyKey });
+      };
+      // A single attempt (at-most-once) needs no retry machinery on its hot path.
+      const body =
+        contract.retry.maxAttempts === 1
+          ? await attemptOnce(1)
+          : await this.retryPolicyFor(contract).execute(({ attempt }) => attemptOnce(attempt + 1));
       if (!body.ok) throw TrellisError.fromData(body.error);
       const reply = contract.reply.safeParse(body.reply);
       if (!reply.success) {

@@ -59,6 +59,8 @@ export class Consumer {
   private readonly waitingForBatch: Delivery[] = [];
   private batchesInFlight = 0;
   private batchScheduled = false;
+  /** Handlers running now (at-most-once and at-least-once). */
+  private handling = 0;
   private stopping = false;
   private readonly durable: boolean;
   private readonly queue: string;
@@ -162,7 +164,19 @@ export class Consumer {
       this.scheduleBatch();
       return;
     }
-    const settlement = await this.runHandler(delivery);
+    if (!this.durable && this.handling >= contract.prefetch) {
+      // At-most-once is consumed without acknowledgements, so the broker's prefetch cannot bound it: shed the
+      // excess at once (back pressure) rather than queueing unbounded work in memory. It may lose; that is its
+      // promise.
+      deps.metrics.increment(contract.name, contract.policy, 'shed');
+      const error = BusErrors.overloaded.create(`${deps.nodeId} is handling ${this.handling} ${contract.name} already`);
+      this.reply(channel, message, envelope, { ok: false, error: error.toData() });
+      return;
+    }
+    this.handling += 1;
+    const settlement = await this.runHandler(delivery).finally(() => {
+      this.handling -= 1;
+    });
     await this.settle(channel, queue, message, envelope, settlement);
   }
 
@@ -195,7 +209,6 @@ export class Consumer {
 
   private contextFor(delivery: Delivery, transaction: InboxTransaction | undefined): HandlerContext {
     const { envelope } = delivery;
-    const logger = this.deps.logger.child({ interface: this.contract.name, messageId: envelope.messageId });
     const emit: HandlerContext['emit'] =
       transaction === undefined
         ? (contract, message) => this.deps.emitNow(contract, message)
@@ -214,7 +227,7 @@ export class Consumer {
               headers: envelope.trace,
             });
           };
-    return handlerContext(envelope, logger, emit, transaction?.client);
+    return handlerContext(envelope, this.deps.logger, emit, transaction?.client);
   }
 
   private async runHandler(delivery: Delivery): Promise<Settlement> {

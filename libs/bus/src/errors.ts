@@ -23,6 +23,6 @@ export const BusErrors = {
   inProgress: defineErrorType('bus.in_progress', 409, true),
   /** The handler kept failing and the message went to the dead-letter queue. */
   deadLettered: defineErrorType('bus.dead_lettered', 500, false),
-  /** The handler failed unexpectedly; the message will be delivered again. */
-  handlerFailed: defineErrorType('bus.handler_failed', 500, true),
+  /** The node had as many at-most-once messages in hand as the contract's prefetch allows; this one was shed. */
+  overloaded: defineErrorType('bus.overloaded', 503, true),
 };

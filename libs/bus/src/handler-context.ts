@@ -47,10 +47,12 @@ export type MessageHandler<C extends MessageContract> = (
 /** Builds the context of one delivery. */
 export function handlerContext(
   envelope: IncomingEnvelope,
-  logger: Logger,
+  parentLogger: Logger,
   emit: HandlerContext['emit'],
   db: PoolClient | undefined,
 ): HandlerContext {
+  // A child logger costs more than handling a small message: create it only when the handler logs.
+  let logger: Logger | undefined;
   return {
     messageId: envelope.messageId,
     correlationId: envelope.correlationId,
@@ -58,7 +60,10 @@ export function handlerContext(
     redelivered: envelope.redelivered,
     key: envelope.key,
     idempotencyKey: envelope.idempotencyKey,
-    logger,
+    get logger(): Logger {
+      logger ??= parentLogger.child({ interface: envelope.contract, messageId: envelope.messageId });
+      return logger;
+    },
     get db(): PoolClient {
       if (db === undefined) throw new Error('context.db exists only in exactly-once handlers');
       return db;

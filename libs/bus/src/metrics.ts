@@ -13,6 +13,7 @@ export const busCounters = [
   'lateReplies',
   'expired',
   'failed',
+  'shed',
 ] as const;
 
 /** One counter name. */

@@ -1,0 +1,422 @@
+import type { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
+import type { Contract, ErrorData, MessageContract, RequestOf } from '@trellis/contracts';
+import { isDurable, toErrorData, TrellisError } from '@trellis/contracts';
+import type { Logger } from 'pino';
+import type { Caller } from './caller';
+import type { BusConnection } from './connection';
+import type { IncomingEnvelope, ReplyBody } from './envelope';
+import { deadLetterHeaders, readEnvelope } from './envelope';
+import { BusErrors } from './errors';
+import type { Inbox, InboxOutcome, InboxTransaction } from './exactly-once';
+import { hashRequest } from './exactly-once';
+import type { HandlerContext } from './handler-context';
+import { handlerContext } from './handler-context';
+import type { BusMetrics } from './metrics';
+import type { Topology } from './topology';
+import { declareQueue } from './topology';
+import { withProcessSpan } from './tracing';
+
+/** What every consumer shares with the bus. */
+export interface ConsumerDeps {
+  connection: BusConnection;
+  topology: Topology;
+  metrics: BusMetrics;
+  caller: Caller;
+  logger: Logger;
+  nodeId: string;
+  /** Emits a message at once (outside exactly-once transactions). */
+  emitNow<C extends MessageContract>(contract: C, message: RequestOf<C>): Promise<void>;
+}
+
+/** A handler as the consumer sees it: the reply (calls) or undefined (messages). */
+export type AnyHandler = (request: unknown, context: HandlerContext) => unknown;
+
+interface Delivery {
+  channel: Channel;
+  message: ConsumeMessage;
+  envelope: IncomingEnvelope;
+  request: unknown;
+}
+
+/** What to do with a delivery once its handling is over. */
+type Settlement =
+  | { kind: 'reply'; body: ReplyBody; deduplicated?: boolean }
+  | { kind: 'ack' }
+  | { kind: 'redeliver'; error: unknown }
+  | { kind: 'dead-letter'; reason: string; error: ErrorData };
+
+/** Exactly-once: messages delivered together share one transaction; a few such batches may run at once. */
+const maxBatchesInFlight = 2;
+
+/**
+ * The handling side of one interface on one node: declares its queues, consumes with the contract's prefetch
+ * (back pressure), validates, runs the handler, replies, and acknowledges, redelivers or dead-letters per the
+ * delivery policy.
+ */
+export class Consumer {
+  private readonly consumers: { channel: Channel; tag: string }[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waitingForBatch: Delivery[] = [];
+  private batchesInFlight = 0;
+  private batchScheduled = false;
+  /** Handlers running now (at-most-once and at-least-once). */
+  private handling = 0;
+  private stopping = false;
+  private readonly durable: boolean;
+  private readonly queue: string;
+
+  constructor(
+    private readonly deps: ConsumerDeps,
+    private readonly contract: Contract,
+    private readonly handler: AnyHandler,
+    private readonly inbox: Inbox | undefined,
+    subscriberFamily?: string,
+  ) {
+    this.durable = isDurable(contract.policy);
+    this.queue = deps.topology.queueOf(contract, subscriberFamily);
+    if (contract.policy === 'exactly-once' && inbox === undefined) {
+      throw new Error(`${contract.name} is exactly-once: the bus needs a Postgres pool (exactlyOnce option)`);
+    }
+  }
+
+  /** The setup step: a channel with the contract's prefetch, the queues, and the consumers. */
+  readonly setup = async (model: ChannelModel): Promise<void> => {
+    if (this.stopping) return;
+    const { topology, nodeId } = this.deps;
+    const channel = await model.createChannel();
+    channel.on('error', (error: Error) =>
+      this.deps.logger.warn({ err: error, queue: this.queue }, 'consumer channel error'),
+    );
+    channel.on('close', () => this.deps.connection.restartAfterChannelFailure(model));
+    await channel.prefetch(this.contract.prefetch);
+    const queues: [queue: string, routingKey: string][] = [
+      [this.queue, topology.routingKeyOf(this.contract)],
+    ];
+    if (this.contract.routing.kind === 'by-key') {
+      queues.push([
+        topology.nodeQueueOf(this.contract, nodeId),
+        topology.routingKeyOf(this.contract, nodeId),
+      ]);
+    }
+    this.consumers.length = 0;
+    for (const [queue, routingKey] of queues) {
+      await declareQueue(channel, topology, this.contract, queue, routingKey);
+      const { consumerTag } = await channel.consume(
+        queue,
+        (message) => this.onDelivery(channel, queue, message),
+        {
+          noAck: !this.durable,
+        },
+      );
+      this.consumers.push({ channel, tag: consumerTag });
+    }
+  };
+
+  /** Graceful shutdown: stop taking messages, then let the handlers in flight finish. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.all(this.consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)));
+    while (this.inFlight.size > 0 || this.waitingForBatch.length > 0 || this.batchesInFlight > 0) {
+      await Promise.allSettled([...this.inFlight]);
+      if (this.inFlight.size === 0 && this.batchesInFlight === 0) this.flushBatches();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(this.consumers.map(({ channel }) => channel.close().catch(() => undefined)));
+  }
+
+  private onDelivery(channel: Channel, queue: string, message: ConsumeMessage | null): void {
+    if (message === null) {
+      this.deps.logger.warn({ queue }, 'consumer cancelled by the broker');
+      return;
+    }
+    this.track(this.receive(channel, queue, message));
+  }
+
+  private track(work: Promise<void>): void {
+    const tracked = work.catch((error: unknown) =>
+      this.deps.logger.error({ err: error }, 'delivery handling failed'),
+    );
+    this.inFlight.add(tracked);
+    void tracked.finally(() => this.inFlight.delete(tracked));
+  }
+
+  private async receive(channel: Channel, queue: string, message: ConsumeMessage): Promise<void> {
+    const { contract, deps } = this;
+    const envelope = readEnvelope(message);
+    if (envelope.redelivered) deps.metrics.increment(contract.name, contract.policy, 'redelivered');
+    const decoded = this.decode(message, envelope);
+    if (!decoded.ok) {
+      await this.settle(channel, queue, message, envelope, {
+        kind: 'dead-letter',
+        reason: 'invalid',
+        error: BusErrors.invalidMessage.create(decoded.problem).toData(),
+      });
+      return;
+    }
+    if (envelope.deadline !== undefined && Date.now() > envelope.deadline) {
+      // The caller stopped waiting (and may already have retried elsewhere): handling it now is wasted work.
+      deps.metrics.increment(contract.name, contract.policy, 'expired');
+      await this.settle(channel, queue, message, envelope, { kind: 'ack' });
+      return;
+    }
+    const delivery: Delivery = { channel, message, envelope, request: decoded.request };
+    if (contract.policy === 'exactly-once') {
+      this.waitingForBatch.push(delivery);
+      this.scheduleBatch();
+      return;
+    }
+    if (!this.durable && this.handling >= contract.prefetch) {
+      // At-most-once is consumed without acknowledgements, so the broker's prefetch cannot bound it: shed the
+      // excess at once (back pressure) rather than queueing unbounded work in memory. It may lose; that is its
+      // promise.
+      deps.metrics.increment(contract.name, contract.policy, 'shed');
+      const error = BusErrors.overloaded.create(`${deps.nodeId} is handling ${this.handling} ${contract.name} already`);
+      this.reply(channel, message, envelope, { ok: false, error: error.toData() });
+      return;
+    }
+    this.handling += 1;
+    const settlement = await this.runHandler(delivery).finally(() => {
+      this.handling -= 1;
+    });
+    await this.settle(channel, queue, message, envelope, settlement);
+  }
+
+  private decode(
+    message: ConsumeMessage,
+    envelope: IncomingEnvelope,
+  ): { ok: true; request: unknown } | { ok: false; problem: string } {
+    const { contract } = this;
+    if (envelope.contract !== contract.name || envelope.version !== contract.version) {
+      return {
+        ok: false,
+        problem: `expected ${contract.name} v${contract.version}, got ${envelope.contract ?? '?'} v${envelope.version ?? '?'}`,
+      };
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(message.content.toString('utf8'));
+    } catch {
+      return { ok: false, problem: 'body is not JSON' };
+    }
+    const parsed = contract.request.safeParse(body);
+    if (!parsed.success) {
+      const issues = parsed.error.issues.map(
+        (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      );
+      return { ok: false, problem: `body does not match the contract: ${issues.join('; ')}` };
+    }
+    return { ok: true, request: parsed.data };
+  }
+
+  private contextFor(delivery: Delivery, transaction: InboxTransaction | undefined): HandlerContext {
+    const { envelope } = delivery;
+    const emit: HandlerContext['emit'] =
+      transaction === undefined
+        ? (contract, message) => this.deps.emitNow(contract, message)
+        : async (contract, message) => {
+            const parsed = contract.request.safeParse(message);
+            if (!parsed.success) {
+              throw BusErrors.invalidMessage.create(
+                `message for ${contract.name} is invalid`,
+                parsed.error.issues,
+              );
+            }
+            await transaction.emit({
+              contract: contract.name,
+              version: contract.version,
+              payload: parsed.data,
+              headers: envelope.trace,
+            });
+          };
+    return handlerContext(envelope, this.deps.logger, emit, transaction?.client);
+  }
+
+  private async runHandler(delivery: Delivery): Promise<Settlement> {
+    const { contract, deps } = this;
+    try {
+      const reply = await withProcessSpan(contract, delivery.envelope.trace, () =>
+        Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, undefined))),
+      );
+      deps.metrics.increment(contract.name, contract.policy, 'handled');
+      return contract.kind === 'call' ? { kind: 'reply', body: { ok: true, reply } } : { kind: 'ack' };
+    } catch (error) {
+      return this.settlementForError(error);
+    }
+  }
+
+  /** Catalogued errors are answers; anything else is a failed delivery that the broker should retry. */
+  private settlementForError(error: unknown): Settlement {
+    if (!(error instanceof TrellisError)) return { kind: 'redeliver', error };
+    if (this.contract.kind === 'call') return { kind: 'reply', body: { ok: false, error: error.toData() } };
+    return error.retryable
+      ? { kind: 'redeliver', error }
+      : { kind: 'dead-letter', reason: 'rejected', error: error.toData() };
+  }
+
+  private scheduleBatch(): void {
+    if (this.batchScheduled) return;
+    this.batchScheduled = true;
+    // Wait one turn so that every message that arrived together joins the same transaction.
+    setImmediate(() => {
+      this.batchScheduled = false;
+      this.flushBatches();
+    });
+  }
+
+  private flushBatches(): void {
+    while (this.batchesInFlight < maxBatchesInFlight && this.waitingForBatch.length > 0) {
+      const batch = this.waitingForBatch.splice(0, this.contract.prefetch);
+      this.batchesInFlight += 1;
+      this.track(
+        this.runBatch(batch).finally(() => {
+          this.batchesInFlight -= 1;
+          if (this.waitingForBatch.length > 0) this.scheduleBatch();
+        }),
+      );
+    }
+  }
+
+  private async runBatch(batch: Delivery[]): Promise<void> {
+    const { contract, deps } = this;
+    const inbox = this.inbox;
+    if (inbox === undefined) return;
+    let outcomes: InboxOutcome<unknown>[];
+    try {
+      outcomes = await inbox.processBatch(
+        batch.map((delivery) => ({
+          idempotencyKey: delivery.envelope.idempotencyKey ?? delivery.envelope.correlationId,
+          requestHash: hashRequest(delivery.request),
+          handle: (transaction: InboxTransaction) =>
+            withProcessSpan(contract, delivery.envelope.trace, () =>
+              Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, transaction))),
+            ),
+        })),
+      );
+    } catch (error) {
+      outcomes = batch.map(() => ({ kind: 'failed', error }));
+    }
+    await Promise.all(
+      batch.map((delivery, index) => {
+        const outcome = outcomes[index] ?? { kind: 'failed', error: new Error('no outcome') };
+        if (outcome.kind === 'replied' && !outcome.replayed)
+          deps.metrics.increment(contract.name, contract.policy, 'handled');
+        return this.settle(
+          delivery.channel,
+          this.queue,
+          delivery.message,
+          delivery.envelope,
+          this.settlementFor(outcome),
+        );
+      }),
+    );
+  }
+
+  private settlementFor(outcome: InboxOutcome<unknown>): Settlement {
+    const isCall = this.contract.kind === 'call';
+    switch (outcome.kind) {
+      case 'replied':
+        return isCall
+          ? { kind: 'reply', body: { ok: true, reply: outcome.reply }, deduplicated: outcome.replayed }
+          : { kind: 'ack' };
+      case 'rejected':
+        return isCall
+          ? { kind: 'reply', body: { ok: false, error: outcome.error }, deduplicated: outcome.replayed }
+          : { kind: 'dead-letter', reason: 'rejected', error: outcome.error };
+      case 'conflict': {
+        const error = BusErrors.idempotencyConflict
+          .create('this idempotency key was used with a different request')
+          .toData();
+        return isCall
+          ? { kind: 'reply', body: { ok: false, error } }
+          : { kind: 'dead-letter', reason: 'conflict', error };
+      }
+      case 'in-progress':
+        return isCall
+          ? {
+              kind: 'reply',
+              body: {
+                ok: false,
+                error: BusErrors.inProgress.create('an earlier attempt is still running').toData(),
+              },
+            }
+          : { kind: 'redeliver', error: new Error('an earlier delivery is still running') };
+      case 'failed':
+        return this.settlementForError(outcome.error);
+    }
+  }
+
+  /** Replies, acknowledges, requeues or dead-letters one delivery. Never throws. */
+  private async settle(
+    channel: Channel,
+    queue: string,
+    message: ConsumeMessage,
+    envelope: IncomingEnvelope,
+    settlement: Settlement,
+  ): Promise<void> {
+    const { contract, deps } = this;
+    try {
+      if (settlement.kind === 'redeliver') {
+        // At-most-once cannot redeliver (it was acknowledged on receipt); durable policies retry through the
+        // broker until the delivery limit, one delivery short of the broker's own, then dead-letter with a reason.
+        const exhausted = envelope.previousDeliveries + 1 >= contract.maxDeliveries;
+        if (this.durable && !exhausted) {
+          deps.metrics.increment(contract.name, contract.policy, 'failed');
+          deps.logger.warn(
+            { err: settlement.error, interface: contract.name },
+            'handler failed; message will be redelivered',
+          );
+          channel.nack(message, false, true);
+          return;
+        }
+        settlement = { kind: 'dead-letter', reason: 'handler-failed', error: toErrorData(settlement.error) };
+      }
+      if (settlement.kind === 'dead-letter') {
+        await deps.caller.publishDeadLetter(
+          queue,
+          message.content,
+          deadLetterHeaders(
+            message,
+            settlement.reason,
+            `${settlement.error.code}: ${settlement.error.message}`,
+          ),
+        );
+        deps.metrics.increment(contract.name, contract.policy, 'deadLettered');
+        deps.logger.warn(
+          { interface: contract.name, reason: settlement.reason, error: settlement.error },
+          'message dead-lettered',
+        );
+        const error =
+          settlement.reason === 'invalid'
+            ? settlement.error
+            : BusErrors.deadLettered.create(settlement.error.message).toData();
+        this.reply(channel, message, envelope, { ok: false, error });
+      } else if (settlement.kind === 'reply') {
+        if (settlement.deduplicated === true)
+          deps.metrics.increment(contract.name, contract.policy, 'deduplicated');
+        this.reply(channel, message, envelope, settlement.body);
+      }
+      if (this.durable) channel.ack(message);
+    } catch (error) {
+      // The channel closed under us (connection lost): the broker requeues the unacknowledged delivery.
+      deps.logger.warn(
+        { err: error, interface: contract.name },
+        'could not settle a delivery; the broker will redeliver it',
+      );
+    }
+  }
+
+  private reply(
+    channel: Channel,
+    message: ConsumeMessage,
+    envelope: IncomingEnvelope,
+    body: ReplyBody,
+  ): void {
+    if (envelope.replyTo === undefined) return;
+    channel.publish('', envelope.replyTo, Buffer.from(JSON.stringify(body)), {
+      correlationId: message.properties.messageId as string,
+      contentType: 'application/json',
+      type: this.contract.name,
+    });
+    this.deps.metrics.increment(this.contract.name, this.contract.policy, 'replied');
+  }
+}

@@ -1,0 +1,57 @@
+// The SQL of the inbox hot path, built once per Inbox so each message only sends parameters.
+import { busTables } from './bus-tables';
+import { type PreparedStatement, preparedStatement } from './prepared-statement';
+
+/** The savepoint each entry runs under; one name is enough, ROLLBACK TO always targets the newest. */
+export const ENTRY_SAVEPOINT = 'trellis_inbox_entry';
+
+/** The statements of one inbox (one schema, one lock timeout). */
+export interface InboxStatements {
+  /** BEGIN, the lock timeout and the first entry's savepoint, sent as one simple query (one round trip). */
+  readonly begin: string;
+  readonly savepoint: string;
+  readonly rollbackToSavepoint: string;
+  /** $1 consumer, $2 key, $3 request hash, $4 status, $5 error json. Row count 0 means the key was taken. */
+  readonly claim: PreparedStatement;
+  /** $1 consumer, $2 key → request_hash, status, reply (text), error. */
+  readonly stored: PreparedStatement;
+  /** $1 consumer, $2 key, $3 reply json. */
+  readonly reply: PreparedStatement;
+  /** $1 contract, $2 version, $3 payload json, $4 headers json. */
+  readonly emit: PreparedStatement;
+}
+
+/** Builds the statements for `schema`; `lockTimeoutMs` must be a positive integer (it is spliced into SQL). */
+export function inboxStatements(schema: string, lockTimeoutMs: number): InboxStatements {
+  if (!Number.isSafeInteger(lockTimeoutMs) || lockTimeoutMs < 1) {
+    throw new Error(`inbox: lockTimeoutMs must be a positive integer (got ${lockTimeoutMs})`);
+  }
+  const { inbox, outbox } = busTables(schema);
+  return {
+    // READ COMMITTED is required, not a default we rely on: after waiting on a key, the lookup of the stored
+    // row must see the other transaction's commit, which a REPEATABLE READ snapshot would hide.
+    begin: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SAVEPOINT ${ENTRY_SAVEPOINT}`,
+    savepoint: `SAVEPOINT ${ENTRY_SAVEPOINT}`,
+    rollbackToSavepoint: `ROLLBACK TO SAVEPOINT ${ENTRY_SAVEPOINT}`,
+    claim: preparedStatement(
+      'inbox_claim',
+      `INSERT INTO ${inbox} (consumer, idempotency_key, request_hash, status, error)
+       VALUES ($1, $2, $3, $4, $5::jsonb)
+       ON CONFLICT (consumer, idempotency_key) DO NOTHING`,
+    ),
+    stored: preparedStatement(
+      'inbox_stored',
+      `SELECT request_hash, status, reply::text AS reply, error
+       FROM ${inbox} WHERE consumer = $1 AND idempotency_key = $2`,
+    ),
+    reply: preparedStatement(
+      'inbox_reply',
+      `UPDATE ${inbox} SET status = 'replied', reply = $3::jsonb
+       WHERE consumer = $1 AND idempotency_key = $2`,
+    ),
+    emit: preparedStatement(
+      'outbox_emit',
+      `INSERT INTO ${outbox} (contract, version, payload, headers) VALUES ($1, $2, $3::jsonb, $4::jsonb)`,
+    ),
+  };
+}

@@ -1,0 +1,13 @@
+export { Bus } from './bus';
+export type { BusOptions } from './bus';
+export type { CallOptions } from './caller';
+export { deadLetterReasonOf } from './envelope';
+export { BusErrors } from './errors';
+export type { CallHandler, HandlerContext, MessageHandler } from './handler-context';
+export type { KeyRouter } from './key-router';
+export { busCounters, BusMetrics } from './metrics';
+export type { BusCounter, InterfaceCounters } from './metrics';
+export { outcomeContractOf } from './outcome';
+export type { Outcome } from './outcome';
+export { topologyFor } from './topology';
+export type { Topology } from './topology';
