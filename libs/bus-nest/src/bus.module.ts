@@ -31,7 +31,11 @@ export class BusModule {
         { provide: busOptionsToken, useFactory: options.useFactory, inject: options.inject ?? [] },
         // Connecting inside the provider factory makes an unreachable broker fail the application's start
         // (after the bus's own connect retries), instead of a node that runs but serves nothing.
-        { provide: Bus, useFactory: (settings: BusOptions) => Bus.connect(settings), inject: [busOptionsToken] },
+        {
+          provide: Bus,
+          useFactory: (settings: BusOptions) => Bus.connect(settings),
+          inject: [busOptionsToken],
+        },
         BusLifecycleService,
         BusHealthIndicator,
       ],

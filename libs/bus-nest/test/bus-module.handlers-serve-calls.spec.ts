@@ -6,7 +6,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { Bus } from '@trellis/bus';
 import type { HandlerContext } from '@trellis/bus';
-import { BusHealthIndicator, BusModule, HandlesCall, Subscribes } from '@trellis/bus-nest';
+import { BusHealthIndicator, BusModule, HandlesCall, Subscribes } from '../src';
 import { defineCall, defineMessage } from '@trellis/contracts';
 import type { RabbitVhost } from '@trellis/testing';
 import { createRabbitVhost, waitFor } from '@trellis/testing';
@@ -16,7 +16,9 @@ const quote = defineCall({
   policy: 'at-least-once',
   request: z.object({ bookId: z.string(), quantity: z.number().int().positive() }),
   reply: z.object({ totalCents: z.number().int(), servedBy: z.string() }),
-  timeoutMs: 5_000,
+  timeoutMs: 3_000,
+  // One attempt: a reply lost at shutdown must show as a failed call, not be hidden by a retry elsewhere.
+  retry: { maxAttempts: 1 },
 });
 
 const bookViewed = defineMessage({
@@ -51,10 +53,8 @@ class PricingHandlers {
   ): Promise<{ totalCents: number; servedBy: string }> {
     if (bookId === 'slow') {
       slowCall.entered = true;
-      process.stderr.write(`DBG entered ${Date.now()}\n`);
       await slowCall.opened;
       events.push('slow call replied');
-      process.stderr.write(`DBG replied ${Date.now()}\n`);
     }
     return { totalCents: quantity * 1250, servedBy: this.bus.nodeId };
   }
@@ -68,7 +68,7 @@ class PricingHandlers {
 @Module({ providers: [PricingHandlers] })
 class PricingModule {}
 
-const logger = pino({ level: process.env['DEBUG_BUS'] ?? 'silent' });
+const logger = pino({ level: 'silent' });
 let vhost: RabbitVhost;
 let caller: Bus;
 let app: INestApplicationContext;
@@ -78,7 +78,9 @@ beforeAll(async () => {
   app = await NestFactory.createApplicationContext(
     {
       module: PricingModule,
-      imports: [BusModule.forRoot({ url: vhost.url, logger, nodeId: 'pricing-1', shutdownTimeoutMs: 10_000 })],
+      imports: [
+        BusModule.forRoot({ url: vhost.url, logger, nodeId: 'pricing-1', shutdownTimeoutMs: 10_000 }),
+      ],
     },
     { logger: false, abortOnError: false },
   );
@@ -111,22 +113,35 @@ it('reports the bus up while connected', () => {
   });
 });
 
-it('closes the bus gracefully on app.close(): a call in flight still gets its reply', async () => {
+/** What the call in flight during `app.close()` came to: its reply, or the error it failed with. */
+let replyDuringClose: unknown;
+
+it('closes the bus on app.close() only after the handler in flight has finished', async () => {
   const bus = app.get(Bus);
   // A pass-through spy, only to learn when the shutdown reached the bus; the real close runs.
   const close = vi.spyOn(bus, 'close');
-  const reply = caller.call(quote, { bookId: 'slow', quantity: 2 });
-  await waitFor(() => slowCall.entered, { timeoutMs: 5_000, description: 'the slow call to reach its handler' });
+  const reply = caller.call(quote, { bookId: 'slow', quantity: 2 }).catch((error: unknown) => error);
+  await waitFor(() => slowCall.entered, {
+    timeoutMs: 5_000,
+    description: 'the slow call to reach its handler',
+  });
 
   const closed = app.close().then(() => events.push('app closed'));
-  await waitFor(() => close.mock.calls.length > 0, { timeoutMs: 5_000, description: 'app.close() to close the bus' });
+  await waitFor(() => close.mock.calls.length > 0, {
+    timeoutMs: 5_000,
+    description: 'app.close() to close the bus',
+  });
   expect(events).toEqual([]);
-  process.stderr.write(`DBG open ${Date.now()} ${String(bus.isConnected)}\n`);
   slowCall.open();
-
-  await expect(reply).resolves.toEqual({ totalCents: 2500, servedBy: 'pricing-1' });
   await closed;
+  replyDuringClose = await reply;
+
   expect(events).toEqual(['slow call replied', 'app closed']);
+  expect(close).toHaveBeenCalledTimes(1);
   expect(bus.isConnected).toBe(false);
   expect(app.get(BusHealthIndicator).check().status).toBe('down');
+});
+
+it('delivers the reply of the call that was in flight during app.close()', () => {
+  expect(replyDuringClose).toEqual({ totalCents: 2500, servedBy: 'pricing-1' });
 });

@@ -56,6 +56,7 @@ export class Bus {
   private readonly consumers: Consumer[] = [];
   private relay: OutboxRelay | undefined;
   private retention: InboxRetention | undefined;
+  private closing: Promise<void> | undefined;
 
   private constructor(
     private readonly options: BusOptions,
@@ -145,9 +146,14 @@ export class Bus {
 
   /**
    * Graceful shutdown: stop consuming, let handlers in flight finish (bounded), publish what the outbox holds,
-   * then close the connection. Calls still waiting fail with `bus.unavailable`.
+   * then close the connection. Calls still waiting fail with `bus.unavailable`. Safe to call more than once.
    */
-  async close(): Promise<void> {
+  close(): Promise<void> {
+    this.closing ??= this.shutDown();
+    return this.closing;
+  }
+
+  private async shutDown(): Promise<void> {
     const timeoutMs = this.options.shutdownTimeoutMs ?? 10_000;
     const drained = Promise.all(this.consumers.map((consumer) => consumer.stop()));
     const timedOut = new Promise<'timeout'>((resolve) => setTimeout(resolve, timeoutMs, 'timeout').unref());

@@ -87,7 +87,9 @@ export class Consumer {
     channel.on('error', (error: Error) =>
       this.deps.logger.warn({ err: error, queue: this.queue }, 'consumer channel error'),
     );
-    channel.on('close', () => this.deps.connection.restartAfterChannelFailure(model));
+    channel.on('close', () => {
+      if (!this.stopping) this.deps.connection.restartAfterChannelFailure(model);
+    });
     await channel.prefetch(this.contract.prefetch);
     const queues: [queue: string, routingKey: string][] = [
       [this.queue, topology.routingKeyOf(this.contract)],
@@ -121,6 +123,9 @@ export class Consumer {
       if (this.inFlight.size === 0 && this.batchesInFlight === 0) this.flushBatches();
       await new Promise((resolve) => setImmediate(resolve));
     }
+    // Closing the channel flushes the replies and acknowledgements still buffered on it; closing the
+    // connection straight away could overtake them and lose the last replies.
+    await Promise.all(this.consumers.map(({ channel }) => channel.close().catch(() => undefined)));
   }
 
   private onDelivery(channel: Channel, queue: string, message: ConsumeMessage | null): void {

@@ -1,4 +1,6 @@
-// Handles the entries of one batch inside an open transaction, each under its own savepoint.
+// The per-entry path: handles the entries of one batch inside an open transaction, each under its own savepoint.
+// The inbox takes it when the claimed batch cannot claim all keys at once (a key held past the lock timeout,
+// a deadlock, a key Postgres refuses) or cannot store the batch's outcomes in one statement.
 import { TrellisError, toErrorData } from '@trellis/contracts';
 import type { PoolClient } from 'pg';
 
@@ -7,12 +9,13 @@ import type { InboxStatements } from './inbox-statements';
 import type { InboxEntry, InboxOutcome } from './inbox-types';
 import { isLockWaitAbandoned } from './pg-error';
 import {
-  type FinishedOutcome,
-  type InboxRow,
-  finishedOutcomeOf,
-  parseReply,
-  serialiseReply,
-} from './stored-outcome';
+  type Earlier,
+  type Ran,
+  answerFromEarlier,
+  answerFromStoredRow,
+  remembered,
+} from './same-batch-duplicates';
+import { type InboxRow, serialiseReply } from './stored-outcome';
 
 /** What claiming a key found. */
 type Claim =
@@ -20,12 +23,6 @@ type Claim =
   | { kind: 'found'; row: InboxRow }
   | { kind: 'in-progress' }
   | { kind: 'failed'; error: unknown };
-
-/** What an earlier entry of the same batch left for a later one with the same key. */
-interface Earlier {
-  requestHash: string;
-  outcome: FinishedOutcome | 'in-progress' | 'retry';
-}
 
 /**
  * One batch's pass over its entries. Per message it costs at most: SAVEPOINT, the claiming INSERT, the handler's
@@ -145,43 +142,11 @@ export class InboxBatch {
   private notClaimed<Reply>(claim: Exclude<Claim, { kind: 'claimed' }>, requestHash: string): Ran<Reply> {
     if (claim.kind === 'in-progress') return { result: { kind: 'in-progress' } };
     if (claim.kind === 'failed') return { result: { kind: 'failed', error: claim.error } };
-    if (claim.row.request_hash !== requestHash) return { result: { kind: 'conflict' } };
-    const stored = finishedOutcomeOf(claim.row);
-    // Unfinished rows are only visible to the transaction that wrote them, which is not this one.
-    if (stored === undefined) return { result: { kind: 'in-progress' } };
-    return { result: replay<Reply>(stored), stored };
+    return answerFromStoredRow<Reply>(claim.row, requestHash);
   }
 
   private async rollbackToSavepoint(): Promise<void> {
     await this.client.query(this.statements.rollbackToSavepoint);
     this.#savepointClean = true;
   }
-}
-
-/** An entry's outcome and, when there is one, the finished outcome now stored for its key. */
-interface Ran<Reply> {
-  result: InboxOutcome<Reply>;
-  stored?: FinishedOutcome;
-}
-
-function remembered(ran: Ran<unknown>): Earlier['outcome'] {
-  if (ran.stored !== undefined) return ran.stored;
-  // A key another transaction holds is still held a moment later; waiting again would only add a timeout.
-  if (ran.result.kind === 'in-progress') return 'in-progress';
-  // After a failure or a conflict, a later entry with the key asks the database again.
-  return 'retry';
-}
-
-/** The answer for a duplicate within the batch, or undefined when the database must be asked. */
-function answerFromEarlier<Reply>(earlier: Earlier, requestHash: string): InboxOutcome<Reply> | undefined {
-  if (earlier.outcome === 'retry') return undefined;
-  if (earlier.outcome === 'in-progress') return { kind: 'in-progress' };
-  if (earlier.requestHash !== requestHash) return { kind: 'conflict' };
-  return replay<Reply>(earlier.outcome);
-}
-
-function replay<Reply>(stored: FinishedOutcome): InboxOutcome<Reply> {
-  if (stored.status === 'rejected') return { kind: 'rejected', error: stored.error, replayed: true };
-  // A replayed reply is the JSON the first attempt stored; the consumer validates replies against the contract.
-  return { kind: 'replied', reply: parseReply(stored.replyJson) as Reply, replayed: true };
 }

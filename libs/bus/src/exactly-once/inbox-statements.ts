@@ -9,12 +9,20 @@ export const ENTRY_SAVEPOINT = 'trellis_inbox_entry';
 export interface InboxStatements {
   /** BEGIN, the lock timeout and the first entry's savepoint, sent as one simple query (one round trip). */
   readonly begin: string;
+  /** BEGIN and the lock timeout without a savepoint: the claimed batch's first statements. */
+  readonly beginWithoutSavepoint: string;
+  /** Abandons the transaction (usable or not) and opens a new one as {@link begin} does: one round trip. */
+  readonly restart: string;
+  /** The quoted, schema-qualified inbox table, for the claimed batch's statements. */
+  readonly inbox: string;
   readonly savepoint: string;
   readonly rollbackToSavepoint: string;
   /** $1 consumer, $2 key, $3 request hash, $4 status, $5 error json. Row count 0 means the key was taken. */
   readonly claim: PreparedStatement;
   /** $1 consumer, $2 key → request_hash, status, reply (text), error. */
   readonly stored: PreparedStatement;
+  /** $1 consumer, $2 keys (text[]) → idempotency_key, request_hash, status, reply (text), error. */
+  readonly storedMany: PreparedStatement;
   /** $1 consumer, $2 key, $3 reply json. */
   readonly reply: PreparedStatement;
   /** $1 contract, $2 version, $3 payload json, $4 headers json. */
@@ -27,10 +35,16 @@ export function inboxStatements(schema: string, lockTimeoutMs: number): InboxSta
     throw new Error(`inbox: lockTimeoutMs must be a positive integer (got ${lockTimeoutMs})`);
   }
   const { inbox, outbox } = busTables(schema);
+  // READ COMMITTED is required, not a default we rely on: after waiting on a key, the lookup of the stored
+  // row must see the other transaction's commit, which a REPEATABLE READ snapshot would hide.
+  const beginWithoutSavepoint = `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}`;
+  const begin = `${beginWithoutSavepoint}; SAVEPOINT ${ENTRY_SAVEPOINT}`;
   return {
-    // READ COMMITTED is required, not a default we rely on: after waiting on a key, the lookup of the stored
-    // row must see the other transaction's commit, which a REPEATABLE READ snapshot would hide.
-    begin: `BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = ${lockTimeoutMs}; SAVEPOINT ${ENTRY_SAVEPOINT}`,
+    begin,
+    beginWithoutSavepoint,
+    // ROLLBACK outside a transaction only warns, so this works whatever state the session was left in.
+    restart: `ROLLBACK; ${begin}`,
+    inbox,
     savepoint: `SAVEPOINT ${ENTRY_SAVEPOINT}`,
     rollbackToSavepoint: `ROLLBACK TO SAVEPOINT ${ENTRY_SAVEPOINT}`,
     claim: preparedStatement(
@@ -43,6 +57,11 @@ export function inboxStatements(schema: string, lockTimeoutMs: number): InboxSta
       'inbox_stored',
       `SELECT request_hash, status, reply::text AS reply, error
        FROM ${inbox} WHERE consumer = $1 AND idempotency_key = $2`,
+    ),
+    storedMany: preparedStatement(
+      'inbox_stored_many',
+      `SELECT idempotency_key, request_hash, status, reply::text AS reply, error
+       FROM ${inbox} WHERE consumer = $1 AND idempotency_key = ANY($2::text[])`,
     ),
     reply: preparedStatement(
       'inbox_reply',

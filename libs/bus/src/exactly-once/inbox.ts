@@ -3,6 +3,7 @@
 import type { Pool, PoolClient } from 'pg';
 
 import { busTables } from './bus-tables';
+import { ClaimedBatch } from './claimed-batch';
 import { InboxBatch } from './inbox-batch';
 import { type InboxStatements, inboxStatements } from './inbox-statements';
 import type { InboxEntry, InboxOptions, InboxOutcome, StoredInboxOutcome } from './inbox-types';
@@ -12,10 +13,18 @@ import { rollbackQuietly } from './rollback-quietly';
 
 const DEFAULT_LOCK_TIMEOUT_MS = 2_000;
 
+/** A committed batch: one outcome per entry, and whether any committed entry wrote outbox rows. */
+interface Handled<Reply> {
+  outcomes: InboxOutcome<Reply>[];
+  wroteOutbox: boolean;
+}
+
 /**
  * The inbox of one consumer (one exactly-once interface) in one schema. Messages delivered together share one
- * transaction, which roughly doubles throughput over a transaction per message; each runs under its own
- * savepoint, so one failure does not undo the others.
+ * transaction, which roughly doubles throughput over a transaction per message; each handler's writes run under
+ * a savepoint of their own, so one failure does not undo the others. The batch claims its keys in one statement
+ * and stores its outcomes in another sent with COMMIT ({@link ClaimedBatch}); when that cannot work out, it is
+ * handled again entry by entry ({@link InboxBatch}).
  */
 export class Inbox {
   readonly #pool: Pool;
@@ -37,13 +46,13 @@ export class Inbox {
   }
 
   /**
-   * Handles `entries` in one transaction, one after another in order, each under a savepoint, and resolves with
+   * Handles `entries` in one transaction, one after another in order, each handler under a savepoint, and resolves with
    * one outcome per entry in the same order. Never rejects: if the transaction cannot be used or COMMIT fails,
    * every entry is `failed` (nothing committed, or the outcome is unknown and a redelivery will replay it).
    * After a commit that wrote outbox rows, calls the {@link onOutboxWritten} listeners.
    *
-   * Keep batches to a few dozen entries: each entry is a subtransaction, and Postgres tracks more than 64 per
-   * transaction in a slower way that every other session's snapshots pay for.
+   * Keep batches to a few dozen entries: each entry whose handler writes is a subtransaction, and Postgres
+   * tracks more than 64 per transaction in a slower way that every other session's snapshots pay for.
    */
   async processBatch<Reply>(entries: readonly InboxEntry<Reply>[]): Promise<InboxOutcome<Reply>[]> {
     if (entries.length === 0) return [];
@@ -55,13 +64,11 @@ export class Inbox {
     }
     let broken: Error | undefined;
     try {
-      await client.query(this.#statements.begin);
-      const batch = new InboxBatch(client, this.#statements, this.#consumer);
-      const outcomes: InboxOutcome<Reply>[] = [];
-      for (const entry of entries) outcomes.push(await batch.handle(entry));
-      await client.query('COMMIT');
-      if (batch.wroteOutbox) this.#notifyOutboxWritten();
-      return outcomes;
+      const claimed = ClaimedBatch.accepts(entries);
+      let handled = claimed ? await this.#processClaimed(client, entries) : undefined;
+      handled ??= await this.#processPerEntry(client, entries, claimed);
+      if (handled.wroteOutbox) this.#notifyOutboxWritten();
+      return handled.outcomes;
     } catch (error) {
       broken = await rollbackQuietly(client, error);
       return entries.map(() => ({ kind: 'failed', error }));
@@ -69,6 +76,35 @@ export class Inbox {
       // A session whose state we could not restore is destroyed rather than handed to the next batch.
       client.release(broken);
     }
+  }
+
+  /** The fast path; undefined when the batch must be handled again on the per-entry path (nothing committed). */
+  async #processClaimed<Reply>(
+    client: PoolClient,
+    entries: readonly InboxEntry<Reply>[],
+  ): Promise<Handled<Reply> | undefined> {
+    const batch = new ClaimedBatch(client, this.#statements, this.#consumer);
+    if (!(await batch.claim(entries))) return undefined;
+    const outcomes: InboxOutcome<Reply>[] = [];
+    for (const entry of entries) outcomes.push(await batch.handle(entry));
+    // A failed final write rolls the whole batch back, handlers included: they run again on the per-entry
+    // path, which is allowed (nothing of the first run committed) and isolates the entry whose outcome failed.
+    if (!(await batch.commit())) return undefined;
+    return { outcomes, wroteOutbox: batch.wroteOutbox };
+  }
+
+  /** Each entry claims its key and stores its outcome itself; `restart` ends what the fast path left open. */
+  async #processPerEntry<Reply>(
+    client: PoolClient,
+    entries: readonly InboxEntry<Reply>[],
+    restart: boolean,
+  ): Promise<Handled<Reply>> {
+    await client.query(restart ? this.#statements.restart : this.#statements.begin);
+    const batch = new InboxBatch(client, this.#statements, this.#consumer);
+    const outcomes: InboxOutcome<Reply>[] = [];
+    for (const entry of entries) outcomes.push(await batch.handle(entry));
+    await client.query('COMMIT');
+    return { outcomes, wroteOutbox: batch.wroteOutbox };
   }
 
   /** The committed outcome of a key, for a caller whose call ended with "outcome unknown". */

@@ -42,3 +42,18 @@ export function serialiseReply(reply: unknown): string | null {
   const json: string | undefined = JSON.stringify(reply);
   return json ?? null;
 }
+
+/**
+ * Whether jsonb accepts `json`, a string produced by `JSON.stringify`. That output is always valid JSON; jsonb
+ * additionally refuses the escapes `\u0000` and unpaired surrogates (JSON.stringify escapes a surrogate only
+ * when it is unpaired). Checking here lets an entry whose reply cannot be stored fail on its own, before its
+ * reply joins the batch's single write.
+ */
+export function isStorableAsJsonb(json: string): boolean {
+  for (let at = json.indexOf('\\'); at !== -1; at = json.indexOf('\\', at + 2)) {
+    if (json[at + 1] !== 'u') continue;
+    const unit = Number.parseInt(json.slice(at + 2, at + 6), 16);
+    if (unit === 0 || (unit >= 0xd800 && unit <= 0xdfff)) return false;
+  }
+  return true;
+}

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { defineCall } from '@trellis/contracts';
-import { Bus, BusErrors } from '@trellis/bus';
+import { Bus, BusErrors } from '../src';
 import type { RabbitVhost } from '@trellis/testing';
 import { createRabbitVhost, waitFor } from '@trellis/testing';
 import { pino } from 'pino';
@@ -60,7 +60,7 @@ it('lets handlers in flight finish and answer, then takes nothing more', async (
     return { id, handledBy: handler.nodeId };
   });
 
-  const ids = (process.env['IDS'] ?? 'q-1').split(',');
+  const ids = ['q-1', 'q-2', 'q-3', 'q-4', 'q-5'];
   const calls = ids.map((id) => caller.call(slowQuote, { id }));
   await waitFor(() => started === ids.length, {
     timeoutMs: 5_000,
@@ -75,11 +75,11 @@ it('lets handlers in flight finish and answer, then takes nothing more', async (
   // close() resolved only after every handler finished and its reply was sent.
   const atClose = { finished, replied: handler.metrics.count(slowQuote.name, 'replied') };
 
-  const replies = await Promise.all(calls);
+  const settled = await Promise.allSettled(calls); process.stdout.write(JSON.stringify({ atClose, closeMs, settled: settled.map((s) => s.status === "fulfilled" ? "ok" : String((s.reason as Error).message)), handled: handler.metrics.snapshot() }) + "\n"); const replies = settled.map((s) => (s.status === "fulfilled" ? s.value : undefined));
   process.stdout.write(
     `${JSON.stringify({ test: 'graceful shutdown', inFlightAtClose: ids.length, ...atClose, closeMs })}\n`,
   );
-  expect(atClose).toEqual({ finished: ids.length, replied: ids.length });
+  expect(atClose).toEqual({ finished: 5, replied: 5 });
   expect(replies).toEqual(ids.map((id) => ({ id, handledBy: 'pricing-1' })));
 
   // No other node of the family is running: the closed node must not take this one.
