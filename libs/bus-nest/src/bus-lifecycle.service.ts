@@ -15,8 +15,6 @@ import { bindingOf } from './handler-binding';
  */
 @Injectable()
 export class BusLifecycleService implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private closing: Promise<void> | undefined;
-
   constructor(
     private readonly bus: Bus,
     private readonly discovery: DiscoveryService,
@@ -48,7 +46,7 @@ export class BusLifecycleService implements OnApplicationBootstrap, BeforeApplic
     } catch (error) {
       // Nest runs no shutdown hook when bootstrap fails and the caller never gets the application to close,
       // so the connection is closed here or it would keep the failed process alive.
-      await this.close().catch(() => undefined);
+      await this.bus.close().catch(() => undefined);
       throw error;
     }
   }
@@ -59,12 +57,7 @@ export class BusLifecycleService implements OnApplicationBootstrap, BeforeApplic
    * after the bus has drained.
    */
   async beforeApplicationShutdown(): Promise<void> {
-    await this.close();
-  }
-
-  private close(): Promise<void> {
-    this.closing ??= this.bus.close();
-    return this.closing;
+    await this.bus.close();
   }
 
   private discover(): DiscoveredHandler[] {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Channel, ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { RetryPolicy } from 'cockatiel';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { handleWhen, retry } from 'cockatiel';
 import type { CallContract, Contract, MessageContract, ReplyOf, RequestOf } from '@trellis/contracts';
 import { isDurable, TrellisError } from '@trellis/contracts';
 import type { Logger } from 'pino';
@@ -11,6 +11,7 @@ import { publishOptions } from './envelope';
 import { BusErrors } from './errors';
 import type { KeyRouter } from './key-router';
 import type { BusMetrics } from './metrics';
+import { retryScheduleOf } from './retry-schedule';
 import type { Topology } from './topology';
 import { endSpan, startSendSpan } from './tracing';
 
@@ -90,7 +91,10 @@ export class Caller {
     try {
       const attemptOnce = async (attempt: number) => {
         await this.awaitConnection(connectWaitMs);
-        return this.callOnce(contract, content, { attempt, correlationId, key, idempotencyKey });
+        const body = await this.callOnce(contract, content, { attempt, correlationId, key, idempotencyKey });
+        // A retryable refusal (e.g. in progress, overloaded) is retried like a timeout.
+        if (!body.ok && body.error.retryable) throw TrellisError.fromData(body.error);
+        return body;
       };
       // A single attempt (at-most-once) needs no retry machinery on its hot path.
       const body =
@@ -208,14 +212,9 @@ export class Caller {
     let policy = this.retryPolicies.get(contract);
     if (policy === undefined) {
       policy = retry(
-        handleWhen((error) => error instanceof TrellisError && error.retryable),
-        {
-          maxAttempts: contract.retry.maxAttempts - 1,
-          backoff: new ExponentialBackoff({
-            initialDelay: contract.retry.initialDelayMs,
-            maxDelay: contract.retry.maxDelayMs,
-          }),
-        },
+        // Nothing is retried once the bus is closing: the attempt would only wait for a connection that is gone.
+        handleWhen((error) => error instanceof TrellisError && error.retryable && !this.connection.isClosing),
+        retryScheduleOf(contract.retry),
       );
       policy.onRetry(() => this.metrics.increment(contract.name, contract.policy, 'retried'));
       this.retryPolicies.set(contract, policy);
@@ -358,7 +357,9 @@ export class Caller {
     );
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<void>((resolve, reject) => {
+      let settled = false;
       const timer = setTimeout(() => {
+        settled = true;
         const error = BusErrors.timeout.create(
           `broker did not confirm ${contract.name} within ${contract.timeoutMs} ms`,
         );
@@ -374,6 +375,7 @@ export class Caller {
         options,
         (error) => {
           clearTimeout(timer);
+          if (settled) return;
           endSpan(span, error);
           if (error === undefined) resolve();
           else reject(error);
@@ -418,8 +420,7 @@ export class Caller {
     const pending = messageId === undefined ? undefined : this.pendingReplies.get(messageId);
     if (messageId === undefined || pending === undefined) {
       // The attempt already timed out (or was never ours): never hand a reply to another caller.
-      const name = (message.properties.type as string | undefined) ?? 'unknown';
-      this.metrics.increment(name, 'at-most-once', 'lateReplies');
+      this.metrics.incrementKnown((message.properties.type as string | undefined) ?? '', 'lateReplies');
       this.logger.debug({ messageId }, 'late reply discarded');
       return;
     }

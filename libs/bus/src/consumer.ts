@@ -174,7 +174,9 @@ export class Consumer {
       // excess at once (back pressure) rather than queueing unbounded work in memory. It may lose; that is its
       // promise.
       deps.metrics.increment(contract.name, contract.policy, 'shed');
-      const error = BusErrors.overloaded.create(`${deps.nodeId} is handling ${this.handling} ${contract.name} already`);
+      const error = BusErrors.overloaded.create(
+        `${deps.nodeId} is handling ${this.handling} ${contract.name} already`,
+      );
       this.reply(channel, message, envelope, { ok: false, error: error.toData() });
       return;
     }

@@ -43,6 +43,14 @@ export class BusMetrics {
     entry.counts[counter] += by;
   }
 
+  /** Counts for an interface already counted (its policy known); false, and nothing counted, otherwise. */
+  incrementKnown(name: string, counter: BusCounter): boolean {
+    const entry = this.byInterface.get(name);
+    if (entry === undefined) return false;
+    entry.counts[counter] += 1;
+    return true;
+  }
+
   /** A copy of every interface's counters. */
   snapshot(): InterfaceCounters[] {
     return [...this.byInterface.values()].map((entry) => ({ ...entry, counts: { ...entry.counts } }));

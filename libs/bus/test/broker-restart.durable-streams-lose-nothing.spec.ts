@@ -38,7 +38,12 @@ it('reconnects every node by itself after a broker restart mid-stream, losing no
         },
       },
     }),
-    exactlyOnce.stream({ total: 2000, concurrency: 16, delayMs: 10, contract: streamContract('exactly-once', patient) }),
+    exactlyOnce.stream({
+      total: 2000,
+      concurrency: 16,
+      delayMs: 10,
+      contract: streamContract('exactly-once', patient),
+    }),
   ]);
   printReport('at-least-once broker restart', durable);
   printReport('exactly-once broker restart', effectivelyOnce);

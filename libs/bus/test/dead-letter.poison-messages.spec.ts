@@ -20,7 +20,12 @@ const check = defineCall({
   maxDeliveries: 3,
   timeoutMs: 3_000,
 });
-const event = defineMessage({ name: 'poison.happened', policy: 'at-least-once', request: body, maxDeliveries: 3 });
+const event = defineMessage({
+  name: 'poison.happened',
+  policy: 'at-least-once',
+  request: body,
+  maxDeliveries: 3,
+});
 
 let vhost: RabbitVhost;
 let handler: Bus;

@@ -21,7 +21,7 @@ async function effectsOf(id: string): Promise<number> {
 }
 
 it('answers the retry from the stored reply when the node died after committing and before replying', async () => {
-  const doomed = await environment.startNode('node-a', { DIE_AFTER_COMMIT: 'order-1' });
+  const doomed = await environment.startNode('node-a', { DIE_BEFORE_REPLY: 'order-1' });
   const reply = environment.caller.call(streamContract('exactly-once'), { id: 'order-1', delayMs: 0 });
   await doomed.exited;
   expect(await effectsOf('order-1')).toBe(1);
@@ -40,7 +40,7 @@ it('answers the retry from the stored reply when the node died after committing 
 it('reports outcome unknown, never failed, when no attempt is answered, and the outcome reads back by key', async () => {
   await environment.dispose();
   environment = await StreamEnvironment.create('exactly-once', 'eo-outcome');
-  const doomed = await environment.startNode('node-a', { DIE_AFTER_COMMIT: 'order-2' });
+  const doomed = await environment.startNode('node-a', { DIE_BEFORE_REPLY: 'order-2' });
   const impatient = streamContract('exactly-once', { timeoutMs: 300, maxAttempts: 2 });
   const error = await environment.caller
     .call(impatient, { id: 'order-2', delayMs: 0 }, { idempotencyKey: 'key-order-2' })

@@ -10,15 +10,18 @@ import { pino } from 'pino';
 
 const handlerMs = 300;
 
-const slowQuote = defineCall({
+const slowQuoteShape = {
   name: 'pricing.slowQuote',
   policy: 'at-least-once',
   request: z.object({ id: z.string() }),
   reply: z.object({ id: z.string(), handledBy: z.string() }),
-  timeoutMs: 1_500,
-  // One attempt, so that the call made after close fails by its timeout instead of being retried.
+  // One attempt, so that a call nobody takes fails by its timeout instead of being retried.
   retry: { maxAttempts: 1 },
-});
+} as const;
+/** Generous, so that a loaded machine does not turn a slow handler into a timeout. */
+const slowQuote = defineCall({ ...slowQuoteShape, timeoutMs: 10_000 });
+/** The same interface (same queue) as seen by a caller that gives up soon: for the call nobody may take. */
+const impatientSlowQuote = defineCall({ ...slowQuoteShape, timeoutMs: 500 });
 
 const stuckQuote = defineCall({
   name: 'pricing.stuckQuote',
@@ -83,7 +86,7 @@ it('lets handlers in flight finish and answer, then takes nothing more', async (
   expect(replies).toEqual(ids.map((id) => ({ id, handledBy: 'pricing-1' })));
 
   // No other node of the family is running: the closed node must not take this one.
-  const late = await caller.call(slowQuote, { id: 'q-after-close' }).catch((e: unknown) => e);
+  const late = await caller.call(impatientSlowQuote, { id: 'q-after-close' }).catch((e: unknown) => e);
   expect(BusErrors.timeout.is(late)).toBe(true);
   expect(started).toBe(5);
   expect(handler.metrics.count(slowQuote.name, 'handled')).toBe(5);

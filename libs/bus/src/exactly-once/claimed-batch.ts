@@ -1,5 +1,5 @@
 // The inbox's fast path: a batch claims all its keys in one statement (sent with BEGIN) and stores all its
-// outcomes in one statement (sent with COMMIT), so an entry whose handler writes nothing costs no round trip.
+// outcomes in one statement (queued with COMMIT), so an entry whose handler writes nothing costs no round trip.
 import { TrellisError, toErrorData } from '@trellis/contracts';
 import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 
@@ -16,22 +16,23 @@ import {
 } from './same-batch-duplicates';
 import { type InboxRow, isStorableAsJsonb, serialiseReply } from './stored-outcome';
 
-/** What COMMIT stores for a key this batch claimed; `gone` deletes the claim (no entry of the key finished). */
+/** What the final write stores for a key this batch claimed; `gone` deletes the claim (no entry of the key finished). */
 type Finish =
   | { status: 'gone' }
   | { status: 'replied'; requestHash: string; replyJson: string | null }
   | { status: 'rejected'; requestHash: string; errorJson: string };
 
 /**
- * One batch on the fast path. The claim and the final write are sent as simple queries with their values as
- * quoted literals, because that is what lets BEGIN and COMMIT share their round trips (pg sends one extended
- * query per round trip); the texts are small and cheap to parse.
+ * One batch on the fast path: three round trips whatever its size (BEGIN with the claim, the final write,
+ * COMMIT), plus one to read stored outcomes when some key was taken, plus the writing handlers' own. The claim
+ * is a simple query with its values as quoted literals, because that is what lets BEGIN share its round trip
+ * (pg sends one extended query per round trip); its text is small and cheap to parse.
  *
  * Semantics match the per-entry path: each entry's writes run under a savepoint taken lazily before its first
  * query and rolled back if it fails; a key another transaction holds makes the claim wait for it (READ
  * COMMITTED, so the stored outcome read afterwards sees its commit). Keys stay claimed until COMMIT even for a
- * failed entry (its claim is deleted then), so a concurrent duplicate waits for this transaction rather than
- * for the entry. When the claim fails (a key held past the lock timeout, a deadlock, a value Postgres refuses)
+ * failed entry (the final write deletes its claim), so a concurrent duplicate waits for this transaction rather
+ * than for the entry, then runs. When the claim fails (a key held past the lock timeout, a deadlock, a value Postgres refuses)
  * or the final write does, the caller abandons the transaction and takes the per-entry path, which isolates
  * the entry at fault.
  */
@@ -117,20 +118,22 @@ export class ClaimedBatch {
   }
 
   /**
-   * Stores every claimed key's outcome and commits, in one round trip. Resolves false when the outcomes could
-   * not be stored (the transaction is aborted and nothing committed); rejects when COMMIT itself failed.
+   * Stores every claimed key's outcome and commits. Resolves false when the outcomes could not be stored:
+   * nothing committed and the session is out of the transaction. Rejects when COMMIT itself failed.
    */
   async commit(): Promise<boolean> {
-    const finishSql = this.#finishSql();
-    try {
-      await this.client.query(finishSql === undefined ? 'COMMIT' : `${finishSql}; COMMIT`);
+    if (this.#held.size === 0) {
+      await this.client.query('COMMIT');
       return true;
-    } catch (error) {
-      // 'E': the write before COMMIT failed and the transaction is still open, aborted. Anything else means
-      // COMMIT ran and failed (or the session is gone): the outcome is the per-entry path's "all failed".
-      if (this.client.getTransactionStatus() === 'E') return false;
-      throw error;
     }
+    // Both are queued at once, so COMMIT leaves as soon as the write is done. COMMIT stays a statement of its
+    // own: code wrapping the session (fault injection in tests, tracing) recognises it by its text. After a
+    // failed write, Postgres answers COMMIT by rolling back.
+    const written = this.client.query({ ...this.statements.finish, values: this.#finishValues() });
+    const committed = this.client.query('COMMIT');
+    const [write, commit] = await Promise.allSettled([written, committed]);
+    if (commit.status === 'rejected') throw commit.reason;
+    return write.status === 'fulfilled';
   }
 
   async #run<Reply>(entry: InboxEntry<Reply>): Promise<Ran<Reply>> {
@@ -206,28 +209,21 @@ export class ClaimedBatch {
     };
   }
 
-  /** One statement that stores the finished keys and deletes the claims of keys no entry finished. */
-  #finishSql(): string | undefined {
-    if (this.#held.size === 0) return undefined;
-    const rows = [...this.#held].map(([key, finish]) => {
-      const values =
-        finish.status === 'gone'
-          ? [key, null, 'gone', null, null]
-          : finish.status === 'replied'
-            ? [key, finish.requestHash, 'replied', finish.replyJson, null]
-            : [key, finish.requestHash, 'rejected', null, finish.errorJson];
-      return `(${values.map(literal).join(', ')})`;
-    });
-    const { inbox } = this.statements;
-    const consumer = escapeLiteral(this.consumer);
-    return (
-      `WITH v (idempotency_key, request_hash, status, reply, error) AS (VALUES ${rows.join(', ')}), ` +
-      `gone AS (DELETE FROM ${inbox} AS i USING v WHERE i.consumer = ${consumer} ` +
-      `AND i.idempotency_key = v.idempotency_key AND v.status = 'gone') ` +
-      `UPDATE ${inbox} AS i SET request_hash = v.request_hash, status = v.status, ` +
-      `reply = v.reply::jsonb, error = v.error::jsonb FROM v ` +
-      `WHERE i.consumer = ${consumer} AND i.idempotency_key = v.idempotency_key AND v.status <> 'gone'`
-    );
+  /** The columns of the final write, one row per claimed key. */
+  #finishValues(): (string | (string | null)[])[] {
+    const keys: string[] = [];
+    const hashes: (string | null)[] = [];
+    const statuses: string[] = [];
+    const replies: (string | null)[] = [];
+    const errors: (string | null)[] = [];
+    for (const [key, finish] of this.#held) {
+      keys.push(key);
+      statuses.push(finish.status);
+      hashes.push(finish.status === 'gone' ? null : finish.requestHash);
+      replies.push(finish.status === 'replied' ? finish.replyJson : null);
+      errors.push(finish.status === 'rejected' ? finish.errorJson : null);
+    }
+    return [this.consumer, keys, hashes, statuses, replies, errors];
   }
 }
 

@@ -5,12 +5,13 @@ import type { PoolClient } from 'pg';
 /**
  * Wraps the batch's session for one entry. pg sends a session's queries one at a time in the order they were
  * issued, so queueing SAVEPOINT just before the handler's first query puts it in front of that query without
- * waiting for it. Queries after {@link close} throw: they would land in the next entry's savepoint.
+ * waiting for it. After {@link close} queries pass straight through, as they did when handlers got the session
+ * itself (code that wraps `db.query` then also sees the inbox's own statements, e.g. COMMIT).
  */
 export class EntryClient {
   readonly client: PoolClient;
   #savepoint: Promise<void> | undefined;
-  #savepointError: unknown;
+  #savepointError: Error | undefined;
   #open = true;
   #inFlight = 0;
   #settledWaiters: (() => void)[] = [];
@@ -18,10 +19,14 @@ export class EntryClient {
   #opaque = false;
   #lastError: unknown;
 
+  /** The session's query method as it was when the entry began; a handler may replace `db.query` itself. */
+  readonly #run: (...args: unknown[]) => unknown;
+
   constructor(
     private readonly target: PoolClient,
     private readonly savepointSql: string,
   ) {
+    this.#run = (target.query as (...args: unknown[]) => unknown).bind(target);
     const query = (...args: unknown[]): unknown => this.#query(args);
     this.client = new Proxy(target, {
       get(base, property) {
@@ -42,7 +47,7 @@ export class EntryClient {
     return this.#lastError;
   }
 
-  /** Ends the entry: later queries throw. */
+  /** Ends the entry: later queries are not part of it (no savepoint, not awaited by {@link settle}). */
   close(): void {
     this.#open = false;
   }
@@ -55,10 +60,16 @@ export class EntryClient {
   async settle(): Promise<{ aborted: boolean }> {
     if (this.#savepoint === undefined) return { aborted: false };
     await this.#savepoint;
-    if (this.#savepointError !== undefined) throw this.#savepointError;
+    if (this.#savepointError !== undefined) {
+      throw this.#savepointError instanceof Error
+        ? this.#savepointError
+        : new Error(String(this.#savepointError));
+    }
     if (this.#inFlight > 0) await new Promise<void>((resolve) => this.#settledWaiters.push(resolve));
-    if (this.#opaque) {
-      // Queued behind the handler's cursor or stream, this returns only once they are done.
+    // pg reports a failed query before the server's ReadyForQuery says whether the transaction is aborted, and
+    // the end of a Submittable cannot be observed: then a probe queued behind them tells (a round trip only on
+    // these paths). It fails exactly when the transaction is aborted.
+    if (this.#opaque || this.#lastError !== undefined) {
       try {
         await this.target.query('SELECT 1');
       } catch (error) {
@@ -70,16 +81,17 @@ export class EntryClient {
   }
 
   #query(args: unknown[]): unknown {
-    if (!this.#open) throw new Error('inbox: query through tx.client after the handler returned');
-    this.#savepoint ??= this.target.query(this.savepointSql).then(
+    if (!this.#open) return this.#run(...args);
+    this.#savepoint ??= (this.#run(this.savepointSql) as Promise<unknown>).then(
       () => undefined,
       (error: unknown) => {
-        this.#savepointError = error;
+        this.#savepointError =
+          error instanceof Error ? error : new Error('inbox: the entry savepoint could not be taken');
       },
     );
     const [config] = args;
     const last = args[args.length - 1];
-    const run = this.target.query.bind(this.target) as (...a: unknown[]) => unknown;
+    const run = this.#run;
     if (typeof config === 'object' && config !== null && 'submit' in config) {
       this.#opaque = true;
       return run(...args);

@@ -23,6 +23,11 @@ export interface InboxStatements {
   readonly stored: PreparedStatement;
   /** $1 consumer, $2 keys (text[]) → idempotency_key, request_hash, status, reply (text), error. */
   readonly storedMany: PreparedStatement;
+  /**
+   * The claimed batch's final write: $1 consumer, then one text[] each of keys, request hashes, statuses
+   * ('replied', 'rejected', or 'gone' to delete the claim), reply json and error json.
+   */
+  readonly finish: PreparedStatement;
   /** $1 consumer, $2 key, $3 reply json. */
   readonly reply: PreparedStatement;
   /** $1 contract, $2 version, $3 payload json, $4 headers json. */
@@ -62,6 +67,19 @@ export function inboxStatements(schema: string, lockTimeoutMs: number): InboxSta
       'inbox_stored_many',
       `SELECT idempotency_key, request_hash, status, reply::text AS reply, error
        FROM ${inbox} WHERE consumer = $1 AND idempotency_key = ANY($2::text[])`,
+    ),
+    finish: preparedStatement(
+      'inbox_finish',
+      `WITH v AS (
+         SELECT * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+           AS v (idempotency_key, request_hash, status, reply, error)
+       ), gone AS (
+         DELETE FROM ${inbox} AS i USING v
+         WHERE i.consumer = $1 AND i.idempotency_key = v.idempotency_key AND v.status = 'gone'
+       )
+       UPDATE ${inbox} AS i
+       SET request_hash = v.request_hash, status = v.status, reply = v.reply::jsonb, error = v.error::jsonb
+       FROM v WHERE i.consumer = $1 AND i.idempotency_key = v.idempotency_key AND v.status <> 'gone'`,
     ),
     reply: preparedStatement(
       'inbox_reply',
