@@ -210,7 +210,7 @@ export class Bus {
       publish: (record) =>
         this.caller.publishRecord(
           { contract: record.contract, version: record.version, messageId: record.id, trace: record.headers },
-          Buffer.from(JSON.stringify(record.payload)),
+          JSON.stringify(record.payload),
           5_000,
         ),
     });

@@ -7,7 +7,7 @@ import { isDurable, TrellisError } from '@trellis/contracts';
 import type { Logger } from 'pino';
 import type { BusConnection } from './connection';
 import type { OutgoingEnvelope, ReplyBody } from './envelope';
-import { publishOptions } from './envelope';
+import { encodeMessage } from './envelope';
 import { BusErrors } from './errors';
 import type { KeyRouter } from './key-router';
 import type { BusMetrics } from './metrics';
@@ -82,7 +82,7 @@ export class Caller {
     if (!parsed.success) {
       throw BusErrors.invalidMessage.create(`request for ${contract.name} is invalid`, parsed.error.issues);
     }
-    const content = Buffer.from(JSON.stringify(parsed.data));
+    const payload = JSON.stringify(parsed.data);
     const key = contract.routing.kind === 'by-key' ? contract.routing.keyOf(parsed.data) : undefined;
     const idempotencyKey =
       contract.policy === 'exactly-once' ? (options.idempotencyKey ?? randomUUID()) : undefined;
@@ -91,7 +91,7 @@ export class Caller {
     try {
       const attemptOnce = async (attempt: number) => {
         await this.awaitConnection(connectWaitMs);
-        const body = await this.callOnce(contract, content, { attempt, correlationId, key, idempotencyKey });
+        const body = await this.callOnce(contract, payload, { attempt, correlationId, key, idempotencyKey });
         // A retryable refusal (e.g. in progress, overloaded) is retried like a timeout.
         if (!body.ok && body.error.retryable) throw TrellisError.fromData(body.error);
         return body;
@@ -126,16 +126,16 @@ export class Caller {
     if (!parsed.success) {
       throw BusErrors.invalidMessage.create(`message for ${contract.name} is invalid`, parsed.error.issues);
     }
-    const content = Buffer.from(JSON.stringify(parsed.data));
+    const payload = JSON.stringify(parsed.data);
     const key = contract.routing.kind === 'by-key' ? contract.routing.keyOf(parsed.data) : undefined;
     const messageId = randomUUID();
     if (!isDurable(contract.policy)) {
-      this.publishTransient(contract, content, { messageId, correlationId: messageId, attempt: 1, key });
+      this.publishTransient(contract, payload, { messageId, correlationId: messageId, attempt: 1, key });
       return;
     }
     await this.retryPolicyFor(contract).execute(async ({ attempt }) => {
       await this.awaitConnection(contract.timeoutMs);
-      await this.publishConfirmed(contract, content, {
+      await this.publishConfirmed(contract, payload, {
         messageId,
         correlationId: messageId,
         attempt: attempt + 1,
@@ -145,12 +145,12 @@ export class Caller {
   }
 
   /**
-   * Publishes an already-built message and resolves on the broker's confirm: the outbox relay's path, which
-   * keeps the record's id as the message id so that subscribers can deduplicate.
+   * Publishes an already-validated message and resolves on the broker's confirm: the outbox relay's path,
+   * which keeps the record's id as the message id so that subscribers can deduplicate.
    */
   async publishRecord(
     record: { contract: string; version: number; messageId: string; trace: Record<string, string> },
-    content: Buffer,
+    payload: string,
     timeoutMs: number,
   ): Promise<void> {
     await this.awaitConnection(timeoutMs);
@@ -162,7 +162,7 @@ export class Caller {
       timeoutMs,
     } as const;
     const { messageId, trace } = record;
-    await this.publishConfirmed(contract, content, {
+    await this.publishConfirmed(contract, payload, {
       messageId,
       correlationId: messageId,
       attempt: 1,
@@ -256,7 +256,7 @@ export class Caller {
   /** One attempt of a call: publish, then wait for the reply or the timeout. */
   private callOnce(
     contract: CallContract,
-    content: Buffer,
+    payload: string,
     fields: {
       correlationId: string;
       attempt: number;
@@ -273,7 +273,7 @@ export class Caller {
     const envelope = this.envelopeFor(contract, fields, headers, true);
     envelope.replyTo = directReplyTo;
     const messageId = envelope.messageId;
-    const options = publishOptions(contract, envelope);
+    const { content, options } = encodeMessage(contract, envelope, payload);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<ReplyBody>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -318,7 +318,7 @@ export class Caller {
 
   private publishTransient(
     contract: MessageContract,
-    content: Buffer,
+    payload: string,
     fields: { messageId: string; correlationId: string; attempt: number; key: string | undefined },
   ): void {
     const channel = this.transient;
@@ -326,10 +326,13 @@ export class Caller {
       throw BusErrors.unavailable.create('no broker connection');
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const options = {
-      ...publishOptions(contract, this.envelopeFor(contract, fields, headers, false)),
-      mandatory: false,
-    };
+    const { content, options } = encodeMessage(
+      contract,
+      this.envelopeFor(contract, fields, headers, false),
+      payload,
+    );
+    // Fire and forget: an unroutable at-most-once message is simply lost, as the policy allows.
+    options.mandatory = false;
     channel.publish(this.topology.exchange, this.routingKeyFor(contract, fields.key), content, options);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     endSpan(span);
@@ -337,7 +340,7 @@ export class Caller {
 
   private publishConfirmed(
     contract: Pick<MessageContract, 'kind' | 'name' | 'version' | 'policy' | 'timeoutMs'>,
-    content: Buffer,
+    payload: string,
     fields: {
       messageId: string;
       correlationId: string;
@@ -351,9 +354,10 @@ export class Caller {
       return Promise.reject(BusErrors.unavailable.create('no broker connection'));
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const options = publishOptions(
+    const { content, options } = encodeMessage(
       contract,
       this.envelopeFor(contract, { ...fields, key: fields.key }, fields.trace ?? headers, false),
+      payload,
     );
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<void>((resolve, reject) => {

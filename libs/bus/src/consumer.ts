@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Caller } from './caller';
 import type { BusConnection } from './connection';
 import type { IncomingEnvelope, ReplyBody } from './envelope';
-import { deadLetterHeaders, readEnvelope } from './envelope';
+import { deadLetterHeaders, decodeMessage } from './envelope';
 import { BusErrors } from './errors';
 import type { Inbox, InboxOutcome, InboxTransaction } from './exactly-once';
 import { hashRequest } from './exactly-once';
@@ -37,6 +37,13 @@ interface Delivery {
   envelope: IncomingEnvelope;
   request: unknown;
 }
+
+/** What settling a delivery needs to know; all a malformed message may offer. */
+type DeliveryFacts = {
+  replyTo: string | undefined;
+  messageId: string | undefined;
+  previousDeliveries: number;
+};
 
 /** What to do with a delivery once its handling is over. */
 type Settlement =
@@ -146,15 +153,22 @@ export class Consumer {
 
   private async receive(channel: Channel, queue: string, message: ConsumeMessage): Promise<void> {
     const { contract, deps } = this;
-    const envelope = readEnvelope(message);
-    if (envelope.redelivered) deps.metrics.increment(contract.name, contract.policy, 'redelivered');
-    const decoded = this.decode(message, envelope);
+    if (message.fields.redelivered) deps.metrics.increment(contract.name, contract.policy, 'redelivered');
+    const decoded = decodeMessage(message);
     if (!decoded.ok) {
-      await this.settle(channel, queue, message, envelope, {
-        kind: 'dead-letter',
-        reason: 'invalid',
-        error: BusErrors.invalidMessage.create(decoded.problem).toData(),
-      });
+      await this.deadLetterInvalid(
+        channel,
+        queue,
+        message,
+        { ...decoded, previousDeliveries: 0 },
+        decoded.problem,
+      );
+      return;
+    }
+    const { envelope } = decoded;
+    const validated = this.validate(envelope, decoded.payload);
+    if (!validated.ok) {
+      await this.deadLetterInvalid(channel, queue, message, envelope, validated.problem);
       return;
     }
     if (envelope.deadline !== undefined && Date.now() > envelope.deadline) {
@@ -163,7 +177,7 @@ export class Consumer {
       await this.settle(channel, queue, message, envelope, { kind: 'ack' });
       return;
     }
-    const delivery: Delivery = { channel, message, envelope, request: decoded.request };
+    const delivery: Delivery = { channel, message, envelope, request: validated.request };
     if (contract.policy === 'exactly-once') {
       this.waitingForBatch.push(delivery);
       this.scheduleBatch();
@@ -177,7 +191,7 @@ export class Consumer {
       const error = BusErrors.overloaded.create(
         `${deps.nodeId} is handling ${this.handling} ${contract.name} already`,
       );
-      this.reply(channel, message, envelope, { ok: false, error: error.toData() });
+      this.reply(channel, envelope, { ok: false, error: error.toData() });
       return;
     }
     this.handling += 1;
@@ -187,29 +201,35 @@ export class Consumer {
     await this.settle(channel, queue, message, envelope, settlement);
   }
 
-  private decode(
+  private deadLetterInvalid(
+    channel: Channel,
+    queue: string,
     message: ConsumeMessage,
+    facts: DeliveryFacts,
+    problem: string,
+  ): Promise<void> {
+    const error = BusErrors.invalidMessage.create(problem).toData();
+    return this.settle(channel, queue, message, facts, { kind: 'dead-letter', reason: 'invalid', error });
+  }
+
+  /** Checks the envelope names this contract and the payload matches its request schema. */
+  private validate(
     envelope: IncomingEnvelope,
+    payload: unknown,
   ): { ok: true; request: unknown } | { ok: false; problem: string } {
     const { contract } = this;
     if (envelope.contract !== contract.name || envelope.version !== contract.version) {
       return {
         ok: false,
-        problem: `expected ${contract.name} v${contract.version}, got ${envelope.contract ?? '?'} v${envelope.version ?? '?'}`,
+        problem: `expected ${contract.name} v${contract.version}, got ${envelope.contract} v${envelope.version}`,
       };
     }
-    let body: unknown;
-    try {
-      body = JSON.parse(message.content.toString('utf8'));
-    } catch {
-      return { ok: false, problem: 'body is not JSON' };
-    }
-    const parsed = contract.request.safeParse(body);
+    const parsed = contract.request.safeParse(payload);
     if (!parsed.success) {
       const issues = parsed.error.issues.map(
         (issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`,
       );
-      return { ok: false, problem: `body does not match the contract: ${issues.join('; ')}` };
+      return { ok: false, problem: `payload does not match the contract: ${issues.join('; ')}` };
     }
     return { ok: true, request: parsed.data };
   }
@@ -356,7 +376,7 @@ export class Consumer {
     channel: Channel,
     queue: string,
     message: ConsumeMessage,
-    envelope: IncomingEnvelope,
+    envelope: DeliveryFacts,
     settlement: Settlement,
   ): Promise<void> {
     const { contract, deps } = this;
@@ -395,11 +415,11 @@ export class Consumer {
           settlement.reason === 'invalid'
             ? settlement.error
             : BusErrors.deadLettered.create(settlement.error.message).toData();
-        this.reply(channel, message, envelope, { ok: false, error });
+        this.reply(channel, envelope, { ok: false, error });
       } else if (settlement.kind === 'reply') {
         if (settlement.deduplicated === true)
           deps.metrics.increment(contract.name, contract.policy, 'deduplicated');
-        this.reply(channel, message, envelope, settlement.body);
+        this.reply(channel, envelope, settlement.body);
       }
       if (this.durable) channel.ack(message);
     } catch (error) {
@@ -411,15 +431,10 @@ export class Consumer {
     }
   }
 
-  private reply(
-    channel: Channel,
-    message: ConsumeMessage,
-    envelope: IncomingEnvelope,
-    body: ReplyBody,
-  ): void {
-    if (envelope.replyTo === undefined) return;
+  private reply(channel: Channel, envelope: DeliveryFacts, body: ReplyBody): void {
+    if (envelope.replyTo === undefined || envelope.messageId === undefined) return;
     channel.publish('', envelope.replyTo, Buffer.from(JSON.stringify(body)), {
-      correlationId: message.properties.messageId as string,
+      correlationId: envelope.messageId,
       contentType: 'application/json',
       type: this.contract.name,
     });

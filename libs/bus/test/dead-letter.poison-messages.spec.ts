@@ -56,10 +56,19 @@ async function deadLetters(contract: Contract, count: number) {
   return found;
 }
 
-function publishRaw(content: string, headers: Record<string, unknown> | undefined) {
-  channel.publish(handler.names.exchange, check.name, Buffer.from(content), {
-    persistent: true,
-    ...(headers === undefined ? {} : { headers }),
+/** Publishes a body as another client would, with the bus's envelope fields given here. */
+function publishRaw(content: string) {
+  channel.publish(handler.names.exchange, check.name, Buffer.from(content), { persistent: true });
+}
+
+function enveloped(fields: Record<string, unknown>, payload: unknown) {
+  return JSON.stringify({
+    envelope: 1,
+    contract: check.name,
+    contractVersion: 1,
+    messageId: 'raw-1',
+    ...fields,
+    payload,
   });
 }
 
@@ -84,18 +93,17 @@ afterAll(async () => {
 });
 
 describe('a malformed message', () => {
-  const valid = { 'x-contract': check.name, 'x-contract-version': 1 };
-
   it('goes to the dead-letter queue with the reason, whatever is wrong with it', async () => {
-    publishRaw('{not json', valid);
-    publishRaw(JSON.stringify({ id: 7, mode: 'ok' }), valid);
-    publishRaw(JSON.stringify({ id: 'x', mode: 'ok' }), { ...valid, 'x-contract-version': 2 });
-    publishRaw(JSON.stringify({ id: 'x', mode: 'ok' }), undefined);
+    publishRaw('{not json');
+    publishRaw(enveloped({}, { id: 7, mode: 'ok' }));
+    publishRaw(enveloped({ contractVersion: 2 }, { id: 'x', mode: 'ok' }));
+    publishRaw(JSON.stringify({ id: 'x', mode: 'ok' }));
     const letters = await deadLetters(check, 4);
     expect(letters.map((letter) => letter.reason)).toEqual(['invalid', 'invalid', 'invalid', 'invalid']);
     expect(letters[0]?.detail).toContain('not JSON');
     expect(letters[1]?.detail).toContain('id:');
     expect(letters[2]?.detail).toContain('v2');
+    expect(letters[3]?.detail).toContain('unknown envelope format');
     expect(letters[3]?.body).toBe(JSON.stringify({ id: 'x', mode: 'ok' }));
     expect(handler.metrics.count(check.name, 'deadLettered')).toBe(4);
   });
