@@ -7,15 +7,20 @@ import { isDurable, TrellisError } from '@trellis/contracts';
 import type { Logger } from 'pino';
 import type { BusConnection } from './connection';
 import type { OutgoingEnvelope, ReplyBody } from './envelope';
-import { encodeMessage } from './envelope';
+import { decodeReplies, encodeMessage, envelopeContentType, packBody } from './envelope';
 import { BusErrors } from './errors';
 import type { KeyRouter } from './key-router';
 import type { BusMetrics } from './metrics';
+import type { Pack } from './outgoing-packs';
+import { OutgoingPacks } from './outgoing-packs';
 import { retryScheduleOf } from './retry-schedule';
 import type { Topology } from './topology';
 import { endSpan, startSendSpan } from './tracing';
 
 const directReplyTo = 'amq.rabbitmq.reply-to';
+
+/** Emitted messages packed at most per AMQP message (calls are bounded by their contract's prefetch). */
+const maxMessagesPerPack = 64;
 
 /** Per-call options. */
 export interface CallOptions {
@@ -49,6 +54,8 @@ export class Caller {
   private readonly pendingReplies = new Map<string, PendingReply>();
   private readonly pendingConfirms = new Map<string, PendingConfirm>();
   private readonly retryPolicies = new WeakMap<Contract, RetryPolicy>();
+  private readonly packs = new OutgoingPacks((pack) => this.sendPack(pack));
+  private readonly confirmChannels = new WeakSet<Channel>();
 
   constructor(
     private readonly connection: BusConnection,
@@ -62,6 +69,7 @@ export class Caller {
   readonly setup = async (model: ChannelModel): Promise<void> => {
     const transient = await model.createChannel();
     const confirm = await model.createConfirmChannel();
+    this.confirmChannels.add(confirm);
     for (const channel of [transient, confirm]) {
       channel.on('return', (message: ConsumeMessage) => this.onReturn(message));
       channel.on('close', () => this.onChannelClosed(model, channel));
@@ -171,20 +179,35 @@ export class Caller {
   }
 
   /**
-   * Moves a delivery to the dead-letter queue of `queue` with the reason attached, and resolves once the broker
+   * Moves a message to the dead-letter queue of `queue` with the reason attached, and resolves once the broker
    * confirmed it, so the original can then be acknowledged without losing it.
    */
-  async publishDeadLetter(queue: string, content: Buffer, options: Options.Publish): Promise<void> {
+  publishDeadLetter(queue: string, content: Buffer, options: Options.Publish): Promise<void> {
+    return this.publishDirect(this.topology.deadLetterExchange, queue, content, options);
+  }
+
+  /**
+   * Puts one message back at the end of `queue` (a call of a pack whose handler failed, to be delivered again
+   * on its own), and resolves once the broker confirmed it.
+   */
+  republish(queue: string, json: string, replyTo: string | undefined): Promise<void> {
+    const options: Options.Publish = { persistent: true, contentType: envelopeContentType };
+    if (replyTo !== undefined) options.replyTo = replyTo;
+    return this.publishDirect('', queue, Buffer.from(json), options);
+  }
+
+  private async publishDirect(
+    exchange: string,
+    routingKey: string,
+    content: Buffer,
+    options: Options.Publish,
+  ): Promise<void> {
     const channel = this.confirm;
     if (channel === undefined) throw BusErrors.unavailable.create('no broker connection');
     await new Promise<void>((resolve, reject) => {
-      this.publishWithConfirm(
-        channel,
-        this.topology.deadLetterExchange,
-        queue,
-        content,
-        { ...options, mandatory: false },
-        (error) => (error === undefined ? resolve() : reject(error)),
+      const unrouted = { ...options, mandatory: false };
+      this.publishWithConfirm(channel, exchange, routingKey, content, unrouted, (error) =>
+        error === undefined ? resolve() : reject(error),
       );
     });
   }
@@ -273,7 +296,7 @@ export class Caller {
     const envelope = this.envelopeFor(contract, fields, headers, true);
     envelope.replyTo = directReplyTo;
     const messageId = envelope.messageId;
-    const { content, options } = encodeMessage(contract, envelope, payload);
+    const { json, options } = encodeMessage(contract, envelope, payload);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<ReplyBody>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -299,20 +322,14 @@ export class Caller {
         },
       });
       const routingKey = this.routingKeyFor(contract, fields.key);
-      if (durable) {
-        this.publishWithConfirm(
-          channel as ConfirmChannel,
-          this.topology.exchange,
-          routingKey,
-          content,
-          options,
-          (error) => {
+      // Durable: a refused or unroutable pack fails the attempt at once instead of at its timeout.
+      const done = durable
+        ? (error?: TrellisError) => {
             if (error !== undefined) this.settleWithError(messageId, error);
-          },
-        );
-      } else {
-        channel.publish(this.topology.exchange, routingKey, content, options);
-      }
+          }
+        : undefined;
+      const item = done === undefined ? { json, messageId } : { json, messageId, done };
+      this.packs.add(channel, this.topology.exchange, routingKey, options, item, contract.prefetch);
     });
   }
 
@@ -326,14 +343,16 @@ export class Caller {
       throw BusErrors.unavailable.create('no broker connection');
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const { content, options } = encodeMessage(
+    const { json, options } = encodeMessage(
       contract,
       this.envelopeFor(contract, fields, headers, false),
       payload,
     );
     // Fire and forget: an unroutable at-most-once message is simply lost, as the policy allows.
     options.mandatory = false;
-    channel.publish(this.topology.exchange, this.routingKeyFor(contract, fields.key), content, options);
+    const routingKey = this.routingKeyFor(contract, fields.key);
+    const item = { json, messageId: fields.messageId };
+    this.packs.add(channel, this.topology.exchange, routingKey, options, item, contract.prefetch);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     endSpan(span);
   }
@@ -354,7 +373,7 @@ export class Caller {
       return Promise.reject(BusErrors.unavailable.create('no broker connection'));
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const { content, options } = encodeMessage(
+    const { json, options } = encodeMessage(
       contract,
       this.envelopeFor(contract, { ...fields, key: fields.key }, fields.trace ?? headers, false),
       payload,
@@ -371,21 +390,39 @@ export class Caller {
         endSpan(span, error);
         reject(error);
       }, contract.timeoutMs);
-      this.publishWithConfirm(
-        channel,
-        this.topology.exchange,
-        this.routingKeyFor(contract, fields.key),
-        content,
-        options,
-        (error) => {
-          clearTimeout(timer);
-          if (settled) return;
-          endSpan(span, error);
-          if (error === undefined) resolve();
-          else reject(error);
-        },
-      );
+      const done = (error?: TrellisError) => {
+        clearTimeout(timer);
+        if (settled) return;
+        endSpan(span, error);
+        if (error === undefined) resolve();
+        else reject(error);
+      };
+      const routingKey = this.routingKeyFor(contract, fields.key);
+      const item = { json, messageId: fields.messageId, done };
+      this.packs.add(channel, this.topology.exchange, routingKey, options, item, maxMessagesPerPack);
     });
+  }
+
+  /** Publishes one pack: a lone message keeps its own id; a pack gets one so that a return can be matched. */
+  private sendPack(pack: Pack): void {
+    const [first] = pack.items;
+    const messageId = pack.items.length === 1 && first !== undefined ? first.messageId : randomUUID();
+    const content = packBody(pack.items.map((item) => item.json));
+    const options = { ...pack.options, messageId };
+    const finish = (error?: TrellisError) => {
+      for (const item of pack.items) item.done?.(error);
+    };
+    if (this.confirmChannels.has(pack.channel)) {
+      const channel = pack.channel as ConfirmChannel;
+      this.publishWithConfirm(channel, pack.exchange, pack.routingKey, content, options, finish);
+      return;
+    }
+    try {
+      pack.channel.publish(pack.exchange, pack.routingKey, content, options);
+      finish();
+    } catch (error) {
+      finish(BusErrors.unavailable.create(`publish failed: ${(error as Error).message}`));
+    }
   }
 
   /** Publishes on the confirm channel; `done` gets no error on an ack of a routed message. */
@@ -420,30 +457,39 @@ export class Caller {
 
   private onReply(message: ConsumeMessage | null): void {
     if (message === null) return;
-    const messageId = message.properties.correlationId as string | undefined;
-    const pending = messageId === undefined ? undefined : this.pendingReplies.get(messageId);
-    if (messageId === undefined || pending === undefined) {
-      // The attempt already timed out (or was never ours): never hand a reply to another caller.
-      this.metrics.incrementKnown((message.properties.type as string | undefined) ?? '', 'lateReplies');
-      this.logger.debug({ messageId }, 'late reply discarded');
+    let items;
+    try {
+      items = decodeReplies(message.content);
+    } catch {
+      this.logger.warn('reply is not JSON; discarded');
       return;
     }
-    this.pendingReplies.delete(messageId);
-    try {
-      pending.resolve(JSON.parse(message.content.toString()) as ReplyBody);
-    } catch {
-      pending.reject(BusErrors.invalidMessage.create('reply is not JSON'));
+    for (const item of items) {
+      const pending = this.pendingReplies.get(item.correlationId);
+      if (pending === undefined) {
+        // The attempt already timed out (or was never ours): never hand a reply to another caller.
+        this.metrics.incrementKnown(item.contract, 'lateReplies');
+        continue;
+      }
+      this.pendingReplies.delete(item.correlationId);
+      pending.resolve(item);
     }
   }
 
-  /** A mandatory message that no queue took: a call fails at once instead of waiting for its timeout. */
+  /** A mandatory message that no queue took: its calls fail at once instead of waiting for their timeout. */
   private onReturn(message: ConsumeMessage): void {
-    const messageId = message.properties.messageId as string | undefined;
-    if (messageId === undefined) return;
-    const confirm = this.pendingConfirms.get(messageId);
+    const confirm = this.pendingConfirms.get((message.properties.messageId as string | undefined) ?? '');
     if (confirm !== undefined) confirm.returned = true;
-    const routingKey = message.fields.routingKey;
-    this.settleWithError(messageId, BusErrors.noRoute.create(`no queue is bound for ${routingKey}`));
+    const error = BusErrors.noRoute.create(`no queue is bound for ${message.fields.routingKey}`);
+    try {
+      const body = JSON.parse(message.content.toString('utf8')) as unknown;
+      for (const entry of Array.isArray(body) ? body : [body]) {
+        const messageId = (entry as { messageId?: unknown } | null)?.messageId;
+        if (typeof messageId === 'string') this.settleWithError(messageId, error);
+      }
+    } catch {
+      // Not ours to read: nothing waits for it.
+    }
   }
 
   private settleWithError(messageId: string, error: TrellisError): void {

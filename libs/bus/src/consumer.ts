@@ -6,6 +6,7 @@ import type { Caller } from './caller';
 import type { BusConnection } from './connection';
 import type { IncomingEnvelope, ReplyBody } from './envelope';
 import { deadLetterHeaders, decodeMessage } from './envelope';
+import { ConsumerOutbound } from './consumer-outbound';
 import { BusErrors } from './errors';
 import type { Inbox, InboxOutcome, InboxTransaction } from './exactly-once';
 import { hashRequest } from './exactly-once';
@@ -31,21 +32,33 @@ export interface ConsumerDeps {
 /** A handler as the consumer sees it: the reply (calls) or undefined (messages). */
 export type AnyHandler = (request: unknown, context: HandlerContext) => unknown;
 
+/** One AMQP delivery (one call, or a pack of them): acknowledged once every call it carries is settled. */
 interface Delivery {
-  channel: Channel;
   message: ConsumeMessage;
+  queue: string;
+  outbound: ConsumerOutbound;
+  remaining: number;
+  /** A settlement could not be made safe (a republish or dead-letter publish failed): requeue it whole. */
+  requeue: boolean;
+}
+
+/** What settling one call needs to know; all a malformed one may offer. */
+interface CallFacts {
+  delivery: Delivery;
+  replyTo: string | undefined;
+  messageId: string | undefined;
+  previousDeliveries: number;
+  /** The call's envelope as parsed, to put it back in the queue or in the dead-letter queue on its own. */
+  fields: unknown;
+}
+
+/** A valid call, ready for its handler. */
+interface Call extends CallFacts {
   envelope: IncomingEnvelope;
   request: unknown;
 }
 
-/** What settling a delivery needs to know; all a malformed message may offer. */
-type DeliveryFacts = {
-  replyTo: string | undefined;
-  messageId: string | undefined;
-  previousDeliveries: number;
-};
-
-/** What to do with a delivery once its handling is over. */
+/** What to do with a call once its handling is over. */
 type Settlement =
   | { kind: 'reply'; body: ReplyBody; deduplicated?: boolean }
   | { kind: 'ack' }
@@ -63,7 +76,10 @@ const maxBatchesInFlight = 2;
 export class Consumer {
   private readonly consumers: { channel: Channel; tag: string }[] = [];
   private readonly inFlight = new Set<Promise<void>>();
-  private readonly waitingForBatch: Delivery[] = [];
+  private readonly waitingForBatch: Call[] = [];
+  /** At-least-once calls beyond the prefetch (a pack may carry more calls than may run at once). */
+  private readonly waitingToRun: Call[] = [];
+  private readonly outbounds: ConsumerOutbound[] = [];
   private batchesInFlight = 0;
   private batchScheduled = false;
   /** Handlers running now (at-most-once and at-least-once). */
@@ -108,11 +124,14 @@ export class Consumer {
       ]);
     }
     this.consumers.length = 0;
+    const outbound = new ConsumerOutbound(channel, this.deps.logger);
+    this.outbounds.length = 0;
+    this.outbounds.push(outbound);
     for (const [queue, routingKey] of queues) {
       await declareQueue(channel, topology, this.contract, queue, routingKey);
       const { consumerTag } = await channel.consume(
         queue,
-        (message) => this.onDelivery(channel, queue, message),
+        (message) => this.onDelivery(outbound, queue, message),
         {
           noAck: !this.durable,
         },
@@ -125,22 +144,28 @@ export class Consumer {
   async stop(): Promise<void> {
     this.stopping = true;
     await Promise.all(this.consumers.map(({ channel, tag }) => channel.cancel(tag).catch(() => undefined)));
-    while (this.inFlight.size > 0 || this.waitingForBatch.length > 0 || this.batchesInFlight > 0) {
+    while (
+      this.inFlight.size > 0 ||
+      this.waitingForBatch.length > 0 ||
+      this.batchesInFlight > 0 ||
+      this.waitingToRun.length > 0
+    ) {
       await Promise.allSettled([...this.inFlight]);
       if (this.inFlight.size === 0 && this.batchesInFlight === 0) this.flushBatches();
       await new Promise((resolve) => setImmediate(resolve));
     }
+    for (const outbound of this.outbounds) outbound.flush();
     // Closing the channel flushes the replies and acknowledgements still buffered on it; closing the
     // connection straight away could overtake them and lose the last replies.
     await Promise.all(this.consumers.map(({ channel }) => channel.close().catch(() => undefined)));
   }
 
-  private onDelivery(channel: Channel, queue: string, message: ConsumeMessage | null): void {
+  private onDelivery(outbound: ConsumerOutbound, queue: string, message: ConsumeMessage | null): void {
     if (message === null) {
       this.deps.logger.warn({ queue }, 'consumer cancelled by the broker');
       return;
     }
-    this.track(this.receive(channel, queue, message));
+    this.track(this.receive(outbound, queue, message));
   }
 
   private track(work: Promise<void>): void {
@@ -151,39 +176,74 @@ export class Consumer {
     void tracked.finally(() => this.inFlight.delete(tracked));
   }
 
-  private async receive(channel: Channel, queue: string, message: ConsumeMessage): Promise<void> {
+  private async receive(outbound: ConsumerOutbound, queue: string, message: ConsumeMessage): Promise<void> {
     const { contract, deps } = this;
     if (message.fields.redelivered) deps.metrics.increment(contract.name, contract.policy, 'redelivered');
     const decoded = decodeMessage(message);
+    const entries = decoded.ok ? decoded.entries : [];
+    const delivery: Delivery = {
+      message,
+      queue,
+      outbound,
+      remaining: Math.max(entries.length, 1),
+      requeue: false,
+    };
     if (!decoded.ok) {
-      await this.deadLetterInvalid(
-        channel,
-        queue,
-        message,
-        { ...decoded, previousDeliveries: 0 },
-        decoded.problem,
-      );
+      const facts = {
+        delivery,
+        replyTo: decoded.replyTo,
+        messageId: decoded.messageId,
+        previousDeliveries: 0,
+      };
+      await this.rejectInvalid({ ...facts, fields: undefined }, decoded.problem);
       return;
     }
-    const { envelope } = decoded;
-    const validated = this.validate(envelope, decoded.payload);
-    if (!validated.ok) {
-      await this.deadLetterInvalid(channel, queue, message, envelope, validated.problem);
-      return;
-    }
-    if (envelope.deadline !== undefined && Date.now() > envelope.deadline) {
-      // The caller stopped waiting (and may already have retried elsewhere): handling it now is wasted work.
-      deps.metrics.increment(contract.name, contract.policy, 'expired');
-      await this.settle(channel, queue, message, envelope, { kind: 'ack' });
-      return;
-    }
-    const delivery: Delivery = { channel, message, envelope, request: validated.request };
+    const replyTo = message.properties.replyTo as string | undefined;
+    await Promise.all(
+      entries.map((entry) => {
+        if (!entry.ok) {
+          const facts = {
+            delivery,
+            replyTo,
+            messageId: entry.messageId,
+            previousDeliveries: 0,
+            fields: entry.fields,
+          };
+          return this.rejectInvalid(facts, entry.problem);
+        }
+        const { envelope } = entry;
+        const facts = {
+          delivery,
+          replyTo,
+          messageId: envelope.messageId,
+          previousDeliveries: envelope.previousDeliveries,
+          fields: entry.fields,
+        };
+        const validated = this.validate(envelope, entry.payload);
+        if (!validated.ok) return this.rejectInvalid(facts, validated.problem);
+        if (envelope.deadline !== undefined && Date.now() > envelope.deadline) {
+          // The caller stopped waiting (and may already have retried elsewhere): handling it now is wasted work.
+          deps.metrics.increment(contract.name, contract.policy, 'expired');
+          return this.settle(facts, { kind: 'ack' });
+        }
+        return this.dispatch({ ...facts, envelope, request: validated.request });
+      }),
+    );
+  }
+
+  /** Starts a valid call: in the next inbox batch, now, later (beyond the prefetch), or not at all (shed). */
+  private async dispatch(call: Call): Promise<void> {
+    const { contract, deps } = this;
     if (contract.policy === 'exactly-once') {
-      this.waitingForBatch.push(delivery);
+      this.waitingForBatch.push(call);
       this.scheduleBatch();
       return;
     }
-    if (!this.durable && this.handling >= contract.prefetch) {
+    if (this.handling >= contract.prefetch) {
+      if (this.durable) {
+        this.waitingToRun.push(call);
+        return;
+      }
       // At-most-once is consumed without acknowledgements, so the broker's prefetch cannot bound it: shed the
       // excess at once (back pressure) rather than queueing unbounded work in memory. It may lose; that is its
       // promise.
@@ -191,25 +251,21 @@ export class Consumer {
       const error = BusErrors.overloaded.create(
         `${deps.nodeId} is handling ${this.handling} ${contract.name} already`,
       );
-      this.reply(channel, envelope, { ok: false, error: error.toData() });
+      await this.settle(call, { kind: 'reply', body: { ok: false, error: error.toData() } });
       return;
     }
     this.handling += 1;
-    const settlement = await this.runHandler(delivery).finally(() => {
+    const settlement = await this.runHandler(call).finally(() => {
       this.handling -= 1;
+      const next = this.waitingToRun.shift();
+      if (next !== undefined) this.track(this.dispatch(next));
     });
-    await this.settle(channel, queue, message, envelope, settlement);
+    await this.settle(call, settlement);
   }
 
-  private deadLetterInvalid(
-    channel: Channel,
-    queue: string,
-    message: ConsumeMessage,
-    facts: DeliveryFacts,
-    problem: string,
-  ): Promise<void> {
+  private rejectInvalid(facts: CallFacts, problem: string): Promise<void> {
     const error = BusErrors.invalidMessage.create(problem).toData();
-    return this.settle(channel, queue, message, facts, { kind: 'dead-letter', reason: 'invalid', error });
+    return this.settle(facts, { kind: 'dead-letter', reason: 'invalid', error });
   }
 
   /** Checks the envelope names this contract and the payload matches its request schema. */
@@ -234,8 +290,8 @@ export class Consumer {
     return { ok: true, request: parsed.data };
   }
 
-  private contextFor(delivery: Delivery, transaction: InboxTransaction | undefined): HandlerContext {
-    const { envelope } = delivery;
+  private contextFor(call: Call, transaction: InboxTransaction | undefined): HandlerContext {
+    const { envelope } = call;
     const emit: HandlerContext['emit'] =
       transaction === undefined
         ? (contract, message) => this.deps.emitNow(contract, message)
@@ -257,11 +313,11 @@ export class Consumer {
     return handlerContext(envelope, this.deps.logger, emit, transaction?.client);
   }
 
-  private async runHandler(delivery: Delivery): Promise<Settlement> {
+  private async runHandler(call: Call): Promise<Settlement> {
     const { contract, deps } = this;
     try {
-      const reply = await withProcessSpan(contract, delivery.envelope.trace, () =>
-        Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, undefined))),
+      const reply = await withProcessSpan(contract, call.envelope.trace, () =>
+        Promise.resolve(this.handler(call.request, this.contextFor(call, undefined))),
       );
       deps.metrics.increment(contract.name, contract.policy, 'handled');
       return contract.kind === 'call' ? { kind: 'reply', body: { ok: true, reply } } : { kind: 'ack' };
@@ -302,19 +358,19 @@ export class Consumer {
     }
   }
 
-  private async runBatch(batch: Delivery[]): Promise<void> {
+  private async runBatch(batch: Call[]): Promise<void> {
     const { contract, deps } = this;
     const inbox = this.inbox;
     if (inbox === undefined) return;
     let outcomes: InboxOutcome<unknown>[];
     try {
       outcomes = await inbox.processBatch(
-        batch.map((delivery) => ({
-          idempotencyKey: delivery.envelope.idempotencyKey ?? delivery.envelope.correlationId,
-          requestHash: hashRequest(delivery.request),
+        batch.map((call) => ({
+          idempotencyKey: call.envelope.idempotencyKey ?? call.envelope.correlationId,
+          requestHash: hashRequest(call.request),
           handle: (transaction: InboxTransaction) =>
-            withProcessSpan(contract, delivery.envelope.trace, () =>
-              Promise.resolve(this.handler(delivery.request, this.contextFor(delivery, transaction))),
+            withProcessSpan(contract, call.envelope.trace, () =>
+              Promise.resolve(this.handler(call.request, this.contextFor(call, transaction))),
             ),
         })),
       );
@@ -322,17 +378,12 @@ export class Consumer {
       outcomes = batch.map(() => ({ kind: 'failed', error }));
     }
     await Promise.all(
-      batch.map((delivery, index) => {
+      batch.map((call, index) => {
         const outcome = outcomes[index] ?? { kind: 'failed', error: new Error('no outcome') };
-        if (outcome.kind === 'replied' && !outcome.replayed)
+        if (outcome.kind === 'replied' && !outcome.replayed) {
           deps.metrics.increment(contract.name, contract.policy, 'handled');
-        return this.settle(
-          delivery.channel,
-          this.queue,
-          delivery.message,
-          delivery.envelope,
-          this.settlementFor(outcome),
-        );
+        }
+        return this.settle(call, this.settlementFor(outcome));
       }),
     );
   }
@@ -371,41 +422,37 @@ export class Consumer {
     }
   }
 
-  /** Replies, acknowledges, requeues or dead-letters one delivery. Never throws. */
-  private async settle(
-    channel: Channel,
-    queue: string,
-    message: ConsumeMessage,
-    envelope: DeliveryFacts,
-    settlement: Settlement,
-  ): Promise<void> {
+  /**
+   * Replies to, acknowledges, redelivers or dead-letters one call, and acknowledges its delivery once every
+   * call of it is settled. Never throws.
+   */
+  private async settle(call: CallFacts, settlement: Settlement): Promise<void> {
     const { contract, deps } = this;
+    const { delivery } = call;
     try {
       if (settlement.kind === 'redeliver') {
-        // At-most-once cannot redeliver (it was acknowledged on receipt); durable policies retry through the
-        // broker until the delivery limit, one delivery short of the broker's own, then dead-letter with a reason.
-        const exhausted = envelope.previousDeliveries + 1 >= contract.maxDeliveries;
-        if (this.durable && !exhausted) {
+        // At-most-once cannot redeliver (it was acknowledged on receipt). Durable policies put the failed call
+        // back in its queue on its own (its pack's other calls are done), counting deliveries in its envelope,
+        // until the contract's limit; then it is dead-lettered with the reason.
+        const exhausted = call.previousDeliveries + 1 >= contract.maxDeliveries;
+        if (this.durable && !exhausted && typeof call.fields === 'object' && call.fields !== null) {
           deps.metrics.increment(contract.name, contract.policy, 'failed');
           deps.logger.warn(
             { err: settlement.error, interface: contract.name },
-            'handler failed; message will be redelivered',
+            'handler failed; the call will be delivered again',
           );
-          channel.nack(message, false, true);
+          const again = { ...call.fields, deliveries: call.previousDeliveries + 1 };
+          await deps.caller.republish(delivery.queue, JSON.stringify(again), call.replyTo);
           return;
         }
         settlement = { kind: 'dead-letter', reason: 'handler-failed', error: toErrorData(settlement.error) };
       }
       if (settlement.kind === 'dead-letter') {
-        await deps.caller.publishDeadLetter(
-          queue,
-          message.content,
-          deadLetterHeaders(
-            message,
-            settlement.reason,
-            `${settlement.error.code}: ${settlement.error.message}`,
-          ),
-        );
+        const content =
+          call.fields === undefined ? delivery.message.content : Buffer.from(JSON.stringify(call.fields));
+        const detail = `${settlement.error.code}: ${settlement.error.message}`;
+        const options = deadLetterHeaders(delivery.message, settlement.reason, detail);
+        await deps.caller.publishDeadLetter(delivery.queue, content, options);
         deps.metrics.increment(contract.name, contract.policy, 'deadLettered');
         deps.logger.warn(
           { interface: contract.name, reason: settlement.reason, error: settlement.error },
@@ -415,28 +462,32 @@ export class Consumer {
           settlement.reason === 'invalid'
             ? settlement.error
             : BusErrors.deadLettered.create(settlement.error.message).toData();
-        this.reply(channel, envelope, { ok: false, error });
+        this.reply(call, { ok: false, error });
       } else if (settlement.kind === 'reply') {
         if (settlement.deduplicated === true)
           deps.metrics.increment(contract.name, contract.policy, 'deduplicated');
-        this.reply(channel, envelope, settlement.body);
+        this.reply(call, settlement.body);
       }
-      if (this.durable) channel.ack(message);
     } catch (error) {
-      // The channel closed under us (connection lost): the broker requeues the unacknowledged delivery.
+      // Republishing or dead-lettering failed: requeue the whole delivery rather than lose this call.
+      delivery.requeue = true;
       deps.logger.warn(
         { err: error, interface: contract.name },
-        'could not settle a delivery; the broker will redeliver it',
+        'could not settle a call; its delivery will be requeued',
       );
+    } finally {
+      delivery.remaining -= 1;
+      if (delivery.remaining === 0 && this.durable)
+        delivery.outbound.settle(delivery.message, !delivery.requeue);
     }
   }
 
-  private reply(channel: Channel, envelope: DeliveryFacts, body: ReplyBody): void {
-    if (envelope.replyTo === undefined || envelope.messageId === undefined) return;
-    channel.publish('', envelope.replyTo, Buffer.from(JSON.stringify(body)), {
-      correlationId: envelope.messageId,
-      contentType: 'application/json',
-      type: this.contract.name,
+  private reply(call: CallFacts, body: ReplyBody): void {
+    if (call.replyTo === undefined || call.messageId === undefined) return;
+    call.delivery.outbound.reply(call.replyTo, {
+      correlationId: call.messageId,
+      contract: this.contract.name,
+      ...body,
     });
     this.deps.metrics.increment(this.contract.name, this.contract.policy, 'replied');
   }

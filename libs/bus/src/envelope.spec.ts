@@ -7,8 +7,11 @@ import {
   deadLetterHeaders,
   deadLetterReasonOf,
   decodeMessage,
+  decodeReplies,
   encodeMessage,
+  encodeReplies,
   envelopeContentType,
+  packBody,
 } from './envelope';
 
 /**
@@ -49,8 +52,12 @@ function delivered(
 }
 
 function roundTrip(envelope: OutgoingEnvelope, payload: unknown, version = 2, broker = {}) {
-  const { content, options } = encodeMessage({ ...contract, version }, envelope, JSON.stringify(payload));
-  return decodeMessage(delivered(content, options, broker));
+  const { json, options } = encodeMessage({ ...contract, version }, envelope, JSON.stringify(payload));
+  const decoded = decodeMessage(delivered(packBody([json]), options, broker));
+  if (!decoded.ok) return decoded;
+  const [entry] = decoded.entries;
+  if (entry === undefined || !entry.ok) return entry;
+  return { ok: true, envelope: entry.envelope, payload: entry.payload };
 }
 
 const contract = { name: 'cart.view', version: 2, policy: 'at-least-once' } as const;
@@ -163,8 +170,16 @@ describe('decodeMessage', () => {
   const raw = (body: string, options: Options.Publish = {}) =>
     decodeMessage(delivered(Buffer.from(body), options));
 
+  it('refuses a body that is not JSON, keeping what a reply needs', () => {
+    expect(raw('{not json', { replyTo: 'r', messageId: 'm' })).toEqual({
+      ok: false,
+      problem: 'body is not JSON',
+      replyTo: 'r',
+      messageId: 'm',
+    });
+  });
+
   it.each([
-    ['{not json', 'body is not JSON'],
     ['42', 'body is not an envelope'],
     ['{"contract":"cart.view"}', 'unknown envelope format undefined'],
     ['{"envelope":9,"contract":"cart.view"}', 'unknown envelope format 9'],
@@ -172,26 +187,62 @@ describe('decodeMessage', () => {
       '{"envelope":1,"contract":"cart.view","payload":{}}',
       'envelope lacks contract, contractVersion or messageId',
     ],
-  ])('refuses %s, naming the problem, and keeps what a reply needs', (body, problem) => {
-    expect(raw(body, { replyTo: 'r', messageId: 'm' })).toEqual({
-      ok: false,
-      problem,
-      replyTo: 'r',
-      messageId: 'm',
-    });
+  ])('refuses the entry %s, naming the problem', (body, problem) => {
+    const decoded = raw(body);
+    expect(decoded.ok && decoded.entries[0]).toMatchObject({ ok: false, problem });
   });
 
   it('falls back to the message id for a missing correlation id and to attempt 1', () => {
     const decoded = raw(
       '{"envelope":1,"contract":"cart.view","contractVersion":1,"messageId":"m-9","payload":null}',
     );
-    expect(decoded).toMatchObject({ ok: true, envelope: { correlationId: 'm-9', attempt: 1 } });
+    expect(decoded.ok && decoded.entries[0]).toMatchObject({
+      ok: true,
+      envelope: { correlationId: 'm-9', attempt: 1 },
+    });
+  });
+
+  it('reads every call of a pack on its own, a broken one beside good ones', () => {
+    const one = encodeMessage(contract, { ...fullEnvelope, messageId: 'm-1' }, '{"n":1}').json;
+    const two = encodeMessage(contract, { ...fullEnvelope, messageId: 'm-2', deliveries: 2 }, '{"n":2}').json;
+    const decoded = decodeMessage(
+      delivered(
+        packBody([one, '{"broken":true}', two]),
+        { replyTo: 'r' },
+        { headers: { 'x-delivery-count': 1 } },
+      ),
+    );
+    expect(
+      decoded.ok && decoded.entries.map((entry) => (entry.ok ? entry.envelope.messageId : entry.problem)),
+    ).toEqual(['m-1', 'unknown envelope format undefined', 'm-2']);
+    // Deliveries add the broker's count of this AMQP message to what the bus counted when it republished.
+    expect(decoded.ok && decoded.entries[2]).toMatchObject({
+      ok: true,
+      payload: { n: 2 },
+      envelope: { previousDeliveries: 3 },
+    });
+  });
+});
+
+describe('replies', () => {
+  it('travel alone as an object and packed as an array, and read back the same', () => {
+    const first = { correlationId: 'm-1', contract: 'cart.view', ok: true as const, reply: { n: 1 } };
+    const second = {
+      correlationId: 'm-2',
+      contract: 'cart.view',
+      ok: false as const,
+      error: { code: 'bus.timeout', message: 'slow', status: 504, retryable: true },
+    };
+    expect(JSON.parse(encodeReplies([first]).toString())).toEqual(first);
+    expect(decodeReplies(encodeReplies([first]))).toEqual([first]);
+    expect(decodeReplies(encodeReplies([first, second]))).toEqual([first, second]);
   });
 });
 
 describe('dead-letter headers', () => {
   it('keep the original identity and add the reason and a bounded detail', () => {
-    const { content, options: sent } = encodeMessage(contract, fullEnvelope, '{}');
+    const { json, options: sent } = encodeMessage(contract, fullEnvelope, '{}');
+    const content = packBody([json]);
     const options = deadLetterHeaders(
       delivered(content, sent),
       'handler-failed',

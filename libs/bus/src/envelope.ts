@@ -31,20 +31,23 @@ export interface OutgoingEnvelope {
   deadline?: number;
   key?: string;
   idempotencyKey?: string;
+  /** Deliveries the bus already made of this message (it republishes a message whose handler failed). */
+  deliveries?: number;
   replyTo?: string;
   /** W3C trace context (`traceparent`, `tracestate`). */
   trace: Record<string, string>;
 }
 
-/** An encoded attempt: the body and the AMQP properties to publish it with. */
+/** An encoded attempt: the envelope's JSON and the AMQP properties to publish it with. */
 export interface EncodedMessage {
-  content: Buffer;
+  json: string;
   options: Options.Publish;
 }
 
 /**
  * Encodes one attempt of `contract`. `payloadJson` is the request already serialised (once per call, not
- * per attempt).
+ * per attempt). Several encoded messages to the same queue may leave together as one AMQP message (a pack):
+ * see {@link packBody}.
  */
 export function encodeMessage(
   contract: Pick<Contract, 'name' | 'version' | 'policy'>,
@@ -62,6 +65,7 @@ export function encodeMessage(
     deadline: envelope.deadline,
     key: envelope.key,
     idempotencyKey: envelope.idempotencyKey,
+    deliveries: envelope.deliveries,
     trace: envelope.trace,
   });
   const options: Options.Publish = {
@@ -72,7 +76,12 @@ export function encodeMessage(
     mandatory: true,
   };
   if (envelope.replyTo !== undefined) options.replyTo = envelope.replyTo;
-  return { content: Buffer.from(`${head.slice(0, -1)},"payload":${payloadJson}}`), options };
+  return { json: `${head.slice(0, -1)},"payload":${payloadJson}}`, options };
+}
+
+/** The body of one AMQP message carrying one envelope, or several (a pack, as a JSON array). */
+export function packBody(jsons: readonly string[]): Buffer {
+  return Buffer.from(jsons.length === 1 ? (jsons[0] ?? '') : `[${jsons.join(',')}]`);
 }
 
 /** What a handler knows about a delivery. */
@@ -93,9 +102,14 @@ export interface IncomingEnvelope {
   trace: Record<string, string>;
 }
 
-/** A delivery read: its envelope and payload, or why it cannot be handled (it is then dead-lettered). */
+/** One envelope of a delivery: read, or why it cannot be handled (it is then dead-lettered on its own). */
+export type DecodedEntry =
+  | { ok: true; envelope: IncomingEnvelope; payload: unknown; fields: Record<string, unknown> }
+  | { ok: false; problem: string; messageId: string | undefined; fields: unknown };
+
+/** A delivery read: its envelopes, or why its body cannot be read at all. */
 export type DecodedMessage =
-  | { ok: true; envelope: IncomingEnvelope; payload: unknown }
+  | { ok: true; entries: DecodedEntry[] }
   | { ok: false; problem: string; replyTo: string | undefined; messageId: string | undefined };
 
 function optionalString(value: unknown): string | undefined {
@@ -115,54 +129,75 @@ function traceOf(value: unknown): Record<string, string> {
   return trace;
 }
 
-/** Reads a delivery; never throws, so that anything foreign or broken can be dead-lettered with its reason. */
-export function decodeMessage(message: ConsumeMessage): DecodedMessage {
-  const { properties } = message;
-  const replyTo = optionalString(properties.replyTo);
-  const fail = (problem: string): DecodedMessage => ({
-    ok: false,
-    problem,
-    replyTo,
-    messageId: optionalString(properties.messageId),
-  });
-  let body: unknown;
-  try {
-    body = JSON.parse(message.content.toString('utf8'));
-  } catch {
-    return fail('body is not JSON');
+function decodeEntry(value: unknown, message: ConsumeMessage, brokerDeliveries: number): DecodedEntry {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return { ok: false, problem: 'body is not an envelope', messageId: undefined, fields: value };
   }
-  if (typeof body !== 'object' || body === null) return fail('body is not an envelope');
-  const fields = body as Record<string, unknown>;
+  const fields = value as Record<string, unknown>;
+  const messageId = optionalString(fields['messageId']);
+  const fail = (problem: string): DecodedEntry => ({ ok: false, problem, messageId, fields });
   if (fields['envelope'] !== envelopeFormat)
     return fail(`unknown envelope format ${String(fields['envelope'])}`);
   const contract = optionalString(fields['contract']);
   const version = optionalNumber(fields['contractVersion']);
-  const messageId = optionalString(fields['messageId']);
-  const attempt = optionalNumber(fields['attempt']);
-  const sentAt = optionalNumber(fields['sentAt']);
   if (contract === undefined || version === undefined || messageId === undefined) {
     return fail('envelope lacks contract, contractVersion or messageId');
   }
-  const headers: Record<string, unknown> = properties.headers ?? {};
   return {
     ok: true,
     payload: fields['payload'],
+    fields,
     envelope: {
       contract,
       version,
       messageId,
       correlationId: optionalString(fields['correlationId']) ?? messageId,
-      attempt: attempt ?? 1,
-      sentAt: sentAt ?? 0,
+      attempt: optionalNumber(fields['attempt']) ?? 1,
+      sentAt: optionalNumber(fields['sentAt']) ?? 0,
       deadline: optionalNumber(fields['deadline']),
       key: optionalString(fields['key']),
       idempotencyKey: optionalString(fields['idempotencyKey']),
-      replyTo,
-      previousDeliveries: optionalNumber(headers['x-delivery-count']) ?? 0,
+      replyTo: optionalString(message.properties.replyTo),
+      previousDeliveries: (optionalNumber(fields['deliveries']) ?? 0) + brokerDeliveries,
       redelivered: message.fields.redelivered,
       trace: traceOf(fields['trace']),
     },
   };
+}
+
+/** Reads a delivery; never throws, so that anything foreign or broken can be dead-lettered with its reason. */
+export function decodeMessage(message: ConsumeMessage): DecodedMessage {
+  const { properties } = message;
+  let body: unknown;
+  try {
+    body = JSON.parse(message.content.toString('utf8'));
+  } catch {
+    return {
+      ok: false,
+      problem: 'body is not JSON',
+      replyTo: optionalString(properties.replyTo),
+      messageId: optionalString(properties.messageId),
+    };
+  }
+  const headers: Record<string, unknown> = properties.headers ?? {};
+  // Quorum queues count the broker's own redeliveries of this AMQP message (after a consumer died).
+  const brokerDeliveries = optionalNumber(headers['x-delivery-count']) ?? 0;
+  const values = Array.isArray(body) ? body : [body];
+  return { ok: true, entries: values.map((value) => decodeEntry(value, message, brokerDeliveries)) };
+}
+
+/** One reply: to which attempt (its message id), for which interface, and the reply or the error. */
+export type ReplyItem = { correlationId: string; contract: string } & ReplyBody;
+
+/** The body of a reply message: one reply, or several to the same caller (a pack). */
+export function encodeReplies(items: readonly ReplyItem[]): Buffer {
+  return Buffer.from(JSON.stringify(items.length === 1 ? items[0] : items));
+}
+
+/** Reads a reply message; throws on a body that is not JSON. */
+export function decodeReplies(content: Buffer): ReplyItem[] {
+  const body = JSON.parse(content.toString('utf8')) as ReplyItem | ReplyItem[];
+  return Array.isArray(body) ? body : [body];
 }
 
 /** The body of a reply: the handler's reply or its error, as data. */
