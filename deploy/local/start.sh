@@ -29,8 +29,10 @@ ensure_services() {
 }
 
 start_nodes() {
-  # The blueprint's nodes (gateway, logic and service nodes) will be launched here.
-  log "no nodes to start yet"
+  # One supervised process per node of deploy/blueprint.yaml, until Ctrl-C (families whose app does not
+  # exist yet are skipped with a log line).
+  log "starting the cluster of deploy/blueprint.yaml (Ctrl-C stops every node)"
+  exec node --conditions=@trellis/source --import tsx deploy/local/cluster.ts
 }
 
 print_status() {
@@ -43,5 +45,5 @@ print_status() {
 ensure_node
 ensure_dependencies
 ensure_services
-start_nodes
 print_status
+start_nodes

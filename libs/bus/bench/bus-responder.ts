@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const schema = process.env['PG_SCHEMA'];
   const exactlyOnce =
     policy === 'exactly-once' && schema !== undefined
-      ? { pool: new Pool({ connectionString: process.env['PG_URL'], max: 4 }), schema }
+      ? { pool: new Pool({ connectionString: process.env['PG_URL'], max: 8 }), schema }
       : undefined;
   const bus = await Bus.connect({
     url: process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
