@@ -98,7 +98,7 @@ export class Caller {
     const connectWaitMs = options.connectWaitMs ?? (isDurable(contract.policy) ? contract.timeoutMs : 0);
     try {
       const attemptOnce = async (attempt: number) => {
-        await this.awaitConnection(connectWaitMs);
+        if (!this.connection.isConnected) await this.awaitConnection(connectWaitMs);
         const body = await this.callOnce(contract, payload, { attempt, correlationId, key, idempotencyKey });
         // A retryable refusal (e.g. in progress, overloaded) is retried like a timeout.
         if (!body.ok && body.error.retryable) throw TrellisError.fromData(body.error);
@@ -293,9 +293,10 @@ export class Caller {
       return Promise.reject(BusErrors.unavailable.create('no broker connection'));
     }
     const { span, headers } = startSendSpan(contract, fields.attempt);
-    const envelope = this.envelopeFor(contract, fields, headers, true);
+    // The first attempt's message id is the call's correlation id: one random id fewer per call.
+    const messageId = fields.attempt === 1 ? fields.correlationId : randomUUID();
+    const envelope = this.envelopeFor(contract, { ...fields, messageId }, headers, true);
     envelope.replyTo = directReplyTo;
-    const messageId = envelope.messageId;
     const { json, options } = encodeMessage(contract, envelope, payload);
     this.metrics.increment(contract.name, contract.policy, 'sent');
     return new Promise<ReplyBody>((resolve, reject) => {

@@ -14,3 +14,30 @@ export { deliveryPolicies, isDurable } from './delivery-policy';
 export type { DeliveryPolicy } from './delivery-policy';
 export { defineErrorType, toErrorData, TrellisError } from './errors';
 export type { ErrorData, ErrorType } from './errors';
+export {
+  book,
+  bookId,
+  BookshopErrors,
+  cartView,
+  chargeOrder,
+  clearCart,
+  getBook,
+  getCart,
+  getOrder,
+  getSession,
+  line,
+  listBooks,
+  login,
+  logout,
+  order,
+  orderConfirmed,
+  orderId,
+  placeOrder,
+  priceLines,
+  quantity,
+  removeCartItem,
+  sendSms,
+  sessionId,
+  setCartItem,
+  userId,
+} from './bookshop';

@@ -1,7 +1,7 @@
 // Creates and upgrades the exactly-once tables in a node's schema with node-pg-migrate.
 import { resolve } from 'node:path';
 
-import { runner } from 'node-pg-migrate';
+import { migrateSchema } from '@trellis/database';
 import type { Pool } from 'pg';
 import type { Logger } from 'pino';
 
@@ -10,9 +10,6 @@ const migrationsDir = resolve(__dirname, '../../migrations');
 
 /** The migrations table, kept apart from any migrations table of the node's own domain tables. */
 const migrationsTable = 'trellis_bus_migrations';
-
-// node-pg-migrate splices the schema name into its SQL without quoting it, so only plain names are allowed.
-const plainSchemaName = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Options of {@link migrateBusTables}. */
 export interface MigrateBusTablesOptions {
@@ -31,32 +28,10 @@ export async function migrateBusTables(
   schema: string,
   options: MigrateBusTablesOptions = {},
 ): Promise<void> {
-  if (!plainSchemaName.test(schema)) {
-    throw new Error(`migrateBusTables: schema "${schema}" must match ${plainSchemaName.source}`);
-  }
-  const { logger } = options;
-  const client = await pool.connect();
-  try {
-    await runner({
-      dbClient: client,
-      schema,
-      createSchema: true,
-      migrationsTable,
-      dir: migrationsDir,
-      direction: 'up',
-      // The default ('fail') would make every node but the first crash when a cluster starts at once.
-      advisoryLockMode: 'wait',
-      singleTransaction: true,
-      checkOrder: true,
-      logger: {
-        debug: (message: string) => logger?.debug(message),
-        info: (message: string) => logger?.debug(message),
-        warn: (message: string) => logger?.warn(message),
-        error: (message: string) => logger?.error(message),
-      },
-    });
-  } finally {
-    // The runner changes this session's search_path, so the session must not go back to the pool.
-    client.release(true);
-  }
+  await migrateSchema(pool, {
+    schema,
+    dir: migrationsDir,
+    migrationsTable,
+    ...(options.logger === undefined ? {} : { logger: options.logger }),
+  });
 }
