@@ -28,6 +28,8 @@ export class BusConnection extends EventEmitter {
 
   constructor(private readonly options: BusConnectionOptions) {
     super();
+    // Every call waiting out an outage listens for `connected`: as many listeners as calls in flight.
+    this.setMaxListeners(0);
   }
 
   /** Connects; resolves once the first connection and every setup step added so far succeeded. */
