@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { Bus } from '@trellis/bus';
 
 /** The bus's part of a node's health report. */
@@ -13,7 +13,8 @@ export interface BusHealth {
  */
 @Injectable()
 export class BusHealthIndicator {
-  constructor(private readonly bus: Bus) {}
+  // Explicit tokens: nodes started from TypeScript through esbuild (tsx) get no decorator metadata.
+  constructor(@Inject(Bus) private readonly bus: Bus) {}
 
   /** The current state; cheap enough to call on every probe. */
   check(): BusHealth {

@@ -1,6 +1,6 @@
 // Ties the bus to the Nest application's life: handlers start serving once every module is initialised,
 // and the bus drains before the application's resources are released.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { BeforeApplicationShutdown, OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { Bus } from '@trellis/bus';
@@ -15,10 +15,11 @@ import { bindingOf } from './handler-binding';
  */
 @Injectable()
 export class BusLifecycleService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  // Explicit tokens: nodes started from TypeScript through esbuild (tsx) get no decorator metadata.
   constructor(
-    private readonly bus: Bus,
-    private readonly discovery: DiscoveryService,
-    private readonly scanner: MetadataScanner,
+    @Inject(Bus) private readonly bus: Bus,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
   ) {}
 
   /**
