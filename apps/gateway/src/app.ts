@@ -1,0 +1,130 @@
+// The gateway as a Fastify application without a listening socket: main.ts listens on GATEWAY_PORT, tests
+// listen on port 0 in their own process.
+//
+// Plain Fastify rather than a Nest application (NestJS 12 with @nestjs/platform-fastify does run on Fastify 5
+// here): the gateway serves no bus interfaces, so BusModule's handler discovery has nothing to find, and
+// owning the Fastify instance lets one zod schema per route drive both validation and the OpenAPI document,
+// and one error handler see every failure (parser, body limit, schema, unknown route, bus) on its way to
+// problem+json. Nest's exception filters would split that between two layers.
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import { Bus } from '@trellis/bus';
+import { fastify } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+
+import { Authenticator } from './authenticator';
+import { GatewayErrors } from './gateway-errors';
+import { InFlightLimit } from './in-flight-limit';
+import { createLogger } from './logger';
+import { toProblem } from './problem';
+import type { RouteDependencies } from './route-dependencies';
+import { registerBooksRoutes } from './routes/books-routes';
+import { registerCartRoutes } from './routes/cart-routes';
+import { registerClusterRoutes } from './routes/cluster-routes';
+import { registerHealthRoutes } from './routes/health-routes';
+import { registerOrdersRoutes } from './routes/orders-routes';
+import { registerSessionsRoutes } from './routes/sessions-routes';
+import { registerSmsRoutes } from './routes/sms-routes';
+import { SessionTokens } from './session-token';
+import { developmentSessionSecret } from './settings';
+import type { GatewaySettings } from './settings';
+import { zodSwaggerTransform, zodValidatorCompiler } from './zod-route-schemas';
+
+// Probes must answer even when the gateway sheds client requests, or an orchestrator would restart a node
+// that is merely busy.
+const exemptFromBackPressure = /^\/health\//;
+
+/**
+ * Builds a gateway node. With `bus`, the caller owns that bus (tests share one with their stand-in
+ * handlers); without, the gateway connects to `settings.amqpUrl` and closes the bus when the app closes.
+ * `logger` defaults to one built from the settings. Nothing listens until the caller calls `listen`.
+ */
+export async function createGatewayApp(
+  settings: GatewaySettings,
+  bus?: Bus,
+  logger: Logger = createLogger(settings),
+): Promise<FastifyInstance> {
+  if (settings.sessionSecret === developmentSessionSecret) {
+    logger.warn('SESSION_SECRET is not set: session tokens are signed with the public development secret');
+  }
+  const ownBus =
+    bus ??
+    (await Bus.connect({
+      url: settings.amqpUrl,
+      prefix: settings.busPrefix,
+      logger,
+      ...(settings.nodeId === undefined ? {} : { nodeId: settings.nodeId }),
+    }));
+
+  // Typed as Fastify's logger (which pino's is) so the instance has the plain FastifyInstance type.
+  const fastifyLogger: FastifyBaseLogger = logger;
+  const app: FastifyInstance = fastify({
+    loggerInstance: fastifyLogger,
+    bodyLimit: settings.bodyLimitBytes,
+  });
+  if (bus === undefined) app.addHook('onClose', async () => ownBus.close());
+
+  const tokens = new SessionTokens(settings.sessionSecret);
+  const deps: RouteDependencies = {
+    bus: ownBus,
+    tokens,
+    authenticator: new Authenticator(ownBus, tokens),
+  };
+
+  const limit = new InFlightLimit(settings.maxInFlight);
+  app.addHook('onRequest', async (request, reply) => {
+    if (exemptFromBackPressure.test(request.url)) return;
+    const release = limit.tryAcquire();
+    if (release === undefined) {
+      throw GatewayErrors.overloaded.create(`more than ${limit.max} requests in flight`);
+    }
+    // 'close' fires once the response is sent and also when the client goes away first, so a slot is
+    // never leaked by an aborted request.
+    reply.raw.once('close', release);
+  });
+
+  app.setErrorHandler((error: unknown, request, reply) => {
+    const problem = toProblem(error, request.url, request.id);
+    if (problem.status >= 500) request.log.error({ err: error, code: problem.body.code }, 'request failed');
+    else request.log.info({ code: problem.body.code, status: problem.status }, 'request refused');
+    // Sent as a string so that no route's response schema gets to serialise it.
+    return reply.code(problem.status).headers(problem.headers).send(JSON.stringify(problem.body));
+  });
+  app.setNotFoundHandler((request) =>
+    Promise.reject(GatewayErrors.routeNotFound.create(`No route ${request.method} ${request.url}.`)),
+  );
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Trellis bookshop API',
+        version: '1.0.0',
+        description:
+          'The gateway: every call becomes a bus call to a node family. Errors are application/problem+json ' +
+          '(RFC 9457) with a stable type per error code.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: zodSwaggerTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  // The API's routes in a context of their own, so the zod compilers do not meet the JSON Schemas of the
+  // documentation routes.
+  await app.register((api, _options, done) => {
+    api.setValidatorCompiler(zodValidatorCompiler);
+    // Replies are built from bus replies the bus already validated against the contract.
+    api.setSerializerCompiler(() => (data) => JSON.stringify(data));
+    registerSessionsRoutes(api, deps);
+    registerBooksRoutes(api, deps);
+    registerCartRoutes(api, deps);
+    registerOrdersRoutes(api, deps);
+    registerSmsRoutes(api, deps);
+    registerClusterRoutes(api);
+    done();
+  });
+  registerHealthRoutes(app, deps);
+  return app;
+}

@@ -1,0 +1,11 @@
+import type { Bus } from '@trellis/bus';
+
+import type { Authenticator } from './authenticator';
+import type { SessionTokens } from './session-token';
+
+/** What the route modules use: the bus (the gateway's only way to the rest of the cluster) and the auth. */
+export interface RouteDependencies {
+  readonly bus: Pick<Bus, 'call' | 'emit' | 'outcome' | 'isConnected' | 'nodeId'>;
+  readonly authenticator: Authenticator;
+  readonly tokens: SessionTokens;
+}

@@ -1,0 +1,30 @@
+// Runs one notifications node (a service node): SMS and e-mail through the rate-limited stand-in gateway.
+import { settings, telemetry } from './telemetry';
+import { bootstrapNode, busOptionsFor, createLogger } from '@trellis/node-kit';
+import { createNotificationsModule } from './notifications.module';
+
+const logger = createLogger({
+  nodeId: settings.NODE_ID,
+  family: settings.NODE_FAMILY,
+  level: settings.LOG_LEVEL,
+});
+const bus = busOptionsFor(settings, logger);
+
+// bootstrapNode owns the process from here on: start-up failures and signals end in its exits.
+void bootstrapNode({
+  module: createNotificationsModule(
+    {
+      amqpUrl: bus.url,
+      busPrefix: settings.BUS_PREFIX,
+      nodeId: settings.NODE_ID,
+      databaseUrl: settings.DATABASE_URL,
+      databaseSchema: settings.DATABASE_SCHEMA,
+      maxConcurrentSends: settings.MAX_CONCURRENT_SENDS,
+      shutdownTimeoutMs: bus.shutdownTimeoutMs ?? settings.SHUTDOWN_TIMEOUT_MS,
+    },
+    logger,
+  ),
+  settings,
+  logger,
+  telemetry,
+});
