@@ -1,5 +1,6 @@
-// Runs one gateway node. Telemetry set-up belongs first in this file; it comes with @trellis/node-kit
-// (startTelemetry), which does not export it yet, so this node starts without traces for now.
+// Runs one gateway node: telemetry first, then settings, the HTTP app, and a graceful shutdown.
+import { telemetry } from './telemetry';
+
 import { createGatewayApp } from './app';
 import { createLogger } from './logger';
 import { loadSettings, SettingsError } from './settings';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
     }, settings.shutdownTimeoutMs);
     // Closes the listener, lets requests in flight finish, then closes the bus (an onClose hook).
     await app.close();
+    await telemetry.shutdown();
     clearTimeout(deadline);
     // Exit by running out of work rather than process.exit(), so pino flushes its last lines.
     logger.info('gateway closed');
