@@ -19,6 +19,7 @@ import { InFlightLimit } from './in-flight-limit';
 import { createLogger } from './logger';
 import { toProblem } from './problem';
 import type { RouteDependencies } from './route-dependencies';
+import { InterfaceLiveness } from './interface-liveness';
 import { registerBooksRoutes } from './routes/books-routes';
 import { registerCartRoutes } from './routes/cart-routes';
 import { registerClusterRoutes } from './routes/cluster-routes';
@@ -70,6 +71,7 @@ export async function createGatewayApp(
     bus: ownBus,
     tokens,
     authenticator: new Authenticator(ownBus, tokens),
+    liveness: new InterfaceLiveness(ownBus),
   };
 
   const limit = new InFlightLimit(settings.maxInFlight);
@@ -122,7 +124,7 @@ export async function createGatewayApp(
     registerCartRoutes(api, deps);
     registerOrdersRoutes(api, deps);
     registerSmsRoutes(api, deps);
-    registerClusterRoutes(api);
+    registerClusterRoutes(api, deps);
     done();
   });
   registerHealthRoutes(app, deps);

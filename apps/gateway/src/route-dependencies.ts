@@ -1,3 +1,4 @@
+import type { InterfaceLiveness } from './interface-liveness';
 import type { Bus } from '@trellis/bus';
 
 import type { Authenticator } from './authenticator';
@@ -8,4 +9,6 @@ export interface RouteDependencies {
   readonly bus: Pick<Bus, 'call' | 'emit' | 'outcome' | 'isConnected' | 'nodeId'>;
   readonly authenticator: Authenticator;
   readonly tokens: SessionTokens;
+  /** Which interfaces the gateway calls have a live node (readiness, cluster view). */
+  readonly liveness: Pick<InterfaceLiveness, 'liveHandlers' | 'missing'>;
 }

@@ -196,8 +196,16 @@ describe('gateway errors are problem+json and the gateway stays up', () => {
     }
   });
 
+  it('is not ready while an interface it calls has no live node, and names it', async () => {
+    const ready = await request(gateway.url, 'GET', '/health/ready');
+    expect(ready.status).toBe(503);
+    expect(ready.body).toMatchObject({
+      checks: { bus: { status: 'up' }, families: { status: 'down', withoutLiveNode: [listBooks.name] } },
+    });
+  });
+
   it('still serves the journey after all of the above', async () => {
-    expect((await request(gateway.url, 'GET', '/health/ready')).status).toBe(200);
+    expect((await request(gateway.url, 'GET', '/health/live')).status).toBe(200);
     const token = await login('survivor');
     const bookId = standInBooks[1]?.id ?? '';
     const cart = await request(gateway.url, 'PUT', `/v1/cart/items/${bookId}`, {

@@ -134,6 +134,22 @@ export class Bus {
     );
   }
 
+  /**
+   * How many nodes consume the interface's shared queue right now (for a message, the given subscribing
+   * family's queue): 0 when no node of the family runs or ever declared it. Readiness of a caller reads it.
+   */
+  async liveHandlersOf(contract: CallContract | MessageContract, family?: string): Promise<number> {
+    const queue = this.topology.queueOf(contract, family);
+    return this.connection.withTemporaryChannel(async (channel) => {
+      try {
+        return (await channel.checkQueue(queue)).consumerCount;
+      } catch {
+        // The broker closes the channel for a queue that does not exist: nobody ever handled it.
+        return 0;
+      }
+    });
+  }
+
   /** True while the broker connection is up (the readiness signal). */
   get isConnected(): boolean {
     return this.connection.isConnected;

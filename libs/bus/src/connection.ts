@@ -1,7 +1,8 @@
 import { EventEmitter, once } from 'node:events';
-import type { ChannelModel, RecoveringChannelModel } from 'amqplib';
+import type { Channel, ChannelModel, RecoveringChannelModel } from 'amqplib';
 import { connect } from 'amqplib';
 import type { Logger } from 'pino';
+import { BusErrors } from './errors';
 
 /** Work to redo on every (re)connection: declare topology, open channels, start consumers. */
 export type SetupStep = (model: ChannelModel) => Promise<void>;
@@ -89,6 +90,22 @@ export class BusConnection extends EventEmitter {
       await step(model);
     } catch (error) {
       if (this.model === model) throw error;
+    }
+  }
+
+  /**
+   * Runs `work` on a channel of its own, closed afterwards: for passive checks that the broker answers by closing
+   * the channel (a queue that does not exist), which must not disturb the channels that carry traffic.
+   */
+  async withTemporaryChannel<T>(work: (channel: Channel) => Promise<T>): Promise<T> {
+    const model = this.model;
+    if (model === undefined) throw BusErrors.unavailable.create('no broker connection');
+    const channel = await model.createChannel();
+    channel.on('error', () => undefined);
+    try {
+      return await work(channel);
+    } finally {
+      await channel.close().catch(() => undefined);
     }
   }
 

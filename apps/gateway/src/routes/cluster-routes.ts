@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 import { calledInterfaces, interfaceView } from '../called-interfaces';
+import type { RouteDependencies } from '../route-dependencies';
 
 const clusterView = z.object({
   interfaces: z.array(
@@ -12,6 +13,7 @@ const clusterView = z.object({
       policy: z.enum(['at-most-once', 'at-least-once', 'exactly-once']),
       routing: z.enum(['any', 'by-key']),
       timeoutMs: z.number().int(),
+      liveHandlers: z.number().int().describe('Nodes consuming the interface now (calls only).').optional(),
       retry: z.object({
         maxAttempts: z.number().int(),
         initialDelayMs: z.number().int(),
@@ -23,12 +25,11 @@ const clusterView = z.object({
 });
 
 /**
- * `GET /v1/cluster` for operators: each interface the gateway depends on with its retry strategy and timeout.
- * The live nodes of each family come with the membership piece; until then `liveNodes` is null. Not yet
- * behind operator authentication: it shows only what the contracts already publish.
+ * `GET /v1/cluster` for operators: each interface the gateway depends on with its retry strategy, timeout and
+ * how many nodes serve it now. The live nodes themselves (ids, pids, start times) come with the membership
+ * piece; until then `liveNodes` is null. Not yet behind operator authentication.
  */
-export function registerClusterRoutes(app: FastifyInstance): void {
-  const view = { interfaces: calledInterfaces.map(interfaceView), liveNodes: null };
+export function registerClusterRoutes(app: FastifyInstance, deps: Pick<RouteDependencies, 'liveness'>): void {
   app.get(
     '/v1/cluster',
     {
@@ -38,6 +39,15 @@ export function registerClusterRoutes(app: FastifyInstance): void {
         response: { 200: clusterView },
       },
     },
-    (_request, reply) => reply.send(view),
+    async (_request, reply) => {
+      const live = await deps.liveness.liveHandlers();
+      const interfaces = calledInterfaces.map((contract) => {
+        const handlers = live[contract.name];
+        return handlers === undefined
+          ? interfaceView(contract)
+          : { ...interfaceView(contract), liveHandlers: handlers };
+      });
+      return reply.send({ interfaces, liveNodes: null });
+    },
   );
 }
