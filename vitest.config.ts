@@ -49,7 +49,7 @@ export default defineConfig({
       }),
       project({
         name: 'integration',
-        include: ['libs/*/test/**/*.spec.ts', 'apps/*/test/**/*.spec.ts'],
+        include: ['libs/*/test/**/*.spec.ts', 'apps/*/test/**/*.spec.ts', 'apps/*/e2e/**/*.spec.ts'],
         // Fault tests restart the one shared broker, so integration files never overlap, and the
         // later group order keeps them from running beside the unit project too. Both orders are
         // non-zero on purpose: vitest moves single-worker projects with order 0 to the end of the run.

@@ -75,7 +75,13 @@ export async function placeCartOrder(
     }
     return { kind: 'replayed', order };
   }
-  if (cart.items.length === 0) throw BookshopErrors.emptyCart.create('The cart is empty.');
+  if (cart.items.length === 0) {
+    // A concurrent request with the same key may have placed the order and emptied the cart between the two
+    // reads above: look again before calling the cart empty.
+    const placed = await bus.outcome(placeOrder, idempotencyKey);
+    if (placed.status === 'replied') return { kind: 'replayed', order: placeOrder.reply.parse(placed.reply) };
+    throw BookshopErrors.emptyCart.create('The cart is empty.');
+  }
   let order: Order;
   try {
     order = await bus.call(placeOrder, { sessionId, userId, items: cart.items }, { idempotencyKey });

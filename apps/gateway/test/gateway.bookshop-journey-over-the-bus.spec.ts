@@ -201,11 +201,8 @@ describe('the gateway turns the bookshop journey into bus calls', () => {
     const cluster = await request(gateway.url, 'GET', '/v1/cluster');
     expect(cluster.body).toMatchObject({ liveNodes: null });
     // One stand-in node serves every call interface.
-    expect(cluster.body).toMatchObject({
-      interfaces: expect.arrayContaining([
-        expect.objectContaining({ name: 'catalog.list', liveHandlers: 1 }),
-      ]),
-    });
+    const views = (cluster.body as { interfaces: { name: string; liveHandlers?: number }[] }).interfaces;
+    expect(views.find((view) => view.name === 'catalog.list')?.liveHandlers).toBe(1);
     const interfaces = (cluster.body as { interfaces: Array<{ name: string }> }).interfaces;
     expect(interfaces).toContainEqual(
       expect.objectContaining({ name: 'orders.place', policy: 'exactly-once', timeoutMs: 8_000 }),

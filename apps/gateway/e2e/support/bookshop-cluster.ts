@@ -1,0 +1,122 @@
+// The whole bookshop cluster for one test file, isolated from anything else on the machine: its own
+// RabbitMQ vhost, PostgreSQL database, Redis key prefix and loopback ports. Started the way `npm start`
+// starts it, ready once the gateway is ready and serves the catalogue.
+import { randomBytes } from 'node:crypto';
+
+import { createRabbitVhost, waitFor } from '@trellis/testing';
+import type { RabbitVhost } from '@trellis/testing';
+
+import { spawnCluster } from './cluster-process';
+import type { ClusterExit, ClusterProcess } from './cluster-process';
+import { createE2eDatabase } from './e2e-database';
+import type { E2eDatabase } from './e2e-database';
+import { freePort } from './free-port';
+import { request } from './http';
+import { deleteRedisPrefix } from './redis-prefix';
+
+/** Options of {@link startBookshopCluster}. */
+export interface BookshopClusterOptions {
+  /** Names the vhost, database and key prefix. */
+  readonly label: string;
+  /** LOG_LEVEL of the supervisor and every node; `warn` by default (`info` shows `node started` lines). */
+  readonly logLevel?: 'warn' | 'info';
+  /** How long to wait for readiness; 60 s by default. */
+  readonly readyTimeoutMs?: number;
+}
+
+/** A running cluster and what it was given. */
+export interface BookshopCluster {
+  readonly gatewayUrl: string;
+  readonly providerUrl: string;
+  readonly process: ClusterProcess;
+  /** Milliseconds from spawn until ready. */
+  readonly startupMs: number;
+  /** Stops the cluster (SIGINT, then SIGKILL at the deadline) and removes the vhost, database and keys. */
+  stop(): Promise<ClusterExit>;
+}
+
+/**
+ * Creates the isolated resources, starts the cluster and resolves once `GET /health/ready` and
+ * `GET /v1/books` both answer 200 at the gateway. On a start-up failure everything is stopped and removed,
+ * and the error carries the tail of the cluster's output.
+ */
+export async function startBookshopCluster(options: BookshopClusterOptions): Promise<BookshopCluster> {
+  const runId = randomBytes(6).toString('hex');
+  const dataPrefix = `e2e-${options.label}-${runId}`;
+  let vhost: RabbitVhost | undefined;
+  let database: E2eDatabase | undefined;
+  let cluster: ClusterProcess | undefined;
+
+  const cleanUp = async (): Promise<ClusterExit | undefined> => {
+    const exit = await cluster?.stop();
+    // Each clean-up runs even when an earlier one fails; the first failure is reported.
+    const results = await Promise.allSettled([
+      vhost?.delete(),
+      database?.drop(),
+      deleteRedisPrefix(dataPrefix),
+    ]);
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
+    return exit;
+  };
+
+  try {
+    vhost = await createRabbitVhost(`e2e-${options.label}`);
+    database = await createE2eDatabase(options.label);
+    const gatewayPort = await freePort();
+    const providerPort = await freePort();
+    const logLevel = options.logLevel ?? 'warn';
+    const env: Record<string, string> = {
+      // PATH and HOME for tools the nodes may call; nothing else of the test runner's environment
+      // (NODE_ENV=test, VITEST_*) leaks into the cluster.
+      PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+      HOME: process.env['HOME'] ?? '/tmp',
+      AMQP_URL: vhost.url,
+      DATABASE_URL: database.url,
+      DATA_PREFIX: dataPrefix,
+      GATEWAY_PORT: String(gatewayPort),
+      PAYMENT_PROVIDER_PORT: String(providerPort),
+      PAYMENT_PROVIDER_URL: `http://127.0.0.1:${providerPort}`,
+      PAYMENT_PROVIDER_LOG_LEVEL: logLevel,
+      HEALTH_PORT: '0',
+      LOG_LEVEL: logLevel,
+    };
+    const spawnedAt = Date.now();
+    cluster = spawnCluster(env, runId);
+    const running = cluster;
+    const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
+    await waitFor(
+      async () => {
+        if (running.exitedEarly()) throw new Error('the cluster process exited');
+        const ready = await request(gatewayUrl, 'GET', '/health/ready', { timeoutMs: 2_000 });
+        if (ready.status !== 200) return false;
+        const books = await request(gatewayUrl, 'GET', '/v1/books', { timeoutMs: 5_000 });
+        return books.status === 200;
+      },
+      {
+        timeoutMs: options.readyTimeoutMs ?? 60_000,
+        intervalMs: 250,
+        description: 'the gateway ready and serving books',
+      },
+    );
+    const startupMs = Date.now() - spawnedAt;
+    let stopped: Promise<ClusterExit> | undefined;
+    return {
+      gatewayUrl,
+      providerUrl: `http://127.0.0.1:${providerPort}`,
+      process: running,
+      startupMs,
+      stop: () =>
+        (stopped ??= cleanUp().then((exit) => {
+          if (exit === undefined) throw new Error('the cluster was never started');
+          return exit;
+        })),
+    };
+  } catch (error) {
+    const tail = cluster?.tail() ?? '';
+    await cleanUp().catch(() => undefined);
+    throw new Error(`the cluster did not start: ${String(error)}\n--- cluster output (tail) ---\n${tail}`, {
+      cause: error,
+    });
+  }
+}

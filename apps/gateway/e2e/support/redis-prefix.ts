@@ -1,0 +1,28 @@
+// The cart family's Redis keys of one test file live under a random DATA_PREFIX; this removes them after.
+// @trellis/testing has no Redis clean-up helper yet; an e2e helper is test code, so it may use ioredis.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { Redis } from 'ioredis';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/**
+ * Deletes every key under `<prefix>:` and resolves with how many there were. SCAN in pages, bounded to
+ * 10 000 pages so a runaway keyspace cannot hold the test run.
+ */
+export async function deleteRedisPrefix(prefix: string): Promise<number> {
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+  await redis.connect();
+  let deleted = 0;
+  try {
+    let cursor = '0';
+    for (let page = 0; page < 10_000; page += 1) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) deleted += await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
+  return deleted;
+}
