@@ -1,12 +1,16 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { BusModule } from '@trellis/bus-nest';
 import type { Database } from '@trellis/database';
+import { FamilyDatabaseModule } from '@trellis/node-kit';
 import type { Logger } from 'pino';
 import { BookRepository } from './book.repository';
-import { catalogDatabase, CatalogDatabaseCloser, openCatalogDatabase } from './catalog-database';
 import type { CatalogSettings } from './catalog-settings';
 import { CatalogHandlers } from './catalog.handlers';
+
+/** Injection token of the catalog family's `Database`. */
+export const catalogDatabase = Symbol('catalog:database');
 
 /** The catalog node's root module; build it with {@link createCatalogModule}. */
 @Module({})
@@ -28,15 +32,22 @@ export function createCatalogModule(settings: CatalogSettings, logger: Logger): 
         logger,
         shutdownTimeoutMs: settings.shutdownTimeoutMs,
       }),
+      FamilyDatabaseModule.forRoot({
+        token: catalogDatabase,
+        family: 'catalog',
+        url: settings.databaseUrl,
+        schema: settings.databaseSchema,
+        // Beside `src/` and `dist/` alike.
+        migrations: join(__dirname, '../migrations'),
+        logger,
+      }),
     ],
     providers: [
-      { provide: catalogDatabase, useFactory: () => openCatalogDatabase(settings, logger) },
       {
         provide: BookRepository,
         useFactory: (db: Database) => new BookRepository(db),
         inject: [catalogDatabase],
       },
-      CatalogDatabaseCloser,
       CatalogHandlers,
     ],
   };

@@ -19,6 +19,8 @@ import { InFlightLimit } from './in-flight-limit';
 import { createLogger } from './logger';
 import { toProblem } from './problem';
 import type { RouteDependencies } from './route-dependencies';
+import { startHeartbeat } from '@trellis/node-kit';
+import { ClusterMembers } from './cluster-members';
 import { InterfaceLiveness } from './interface-liveness';
 import { registerBooksRoutes } from './routes/books-routes';
 import { registerCartRoutes } from './routes/cart-routes';
@@ -66,12 +68,26 @@ export async function createGatewayApp(
   });
   if (bus === undefined) app.addHook('onClose', async () => ownBus.close());
 
+  // The cluster view: every node's heartbeats, this gateway's own included.
+  const members = new ClusterMembers();
+  await members.listen(ownBus);
+  const heartbeat = startHeartbeat(ownBus, {
+    NODE_ID: ownBus.nodeId,
+    NODE_FAMILY: 'gateway',
+    NODE_TYPE: 'front-end',
+  });
+  app.addHook('onClose', () => {
+    heartbeat.stop();
+    return Promise.resolve();
+  });
+
   const tokens = new SessionTokens(settings.sessionSecret);
   const deps: RouteDependencies = {
     bus: ownBus,
     tokens,
     authenticator: new Authenticator(ownBus, tokens),
     liveness: new InterfaceLiveness(ownBus),
+    members,
   };
 
   const limit = new InFlightLimit(settings.maxInFlight);

@@ -1,24 +1,12 @@
-// Runs one gateway node: telemetry first, then settings, the HTTP app, and a graceful shutdown.
-import { telemetry } from './telemetry';
+// Runs one gateway node: settings and telemetry first, then the HTTP app, and a graceful shutdown.
+import { settings as values, telemetry } from './telemetry';
 
 import { createGatewayApp } from './app';
 import { createLogger } from './logger';
-import { loadSettings, SettingsError } from './settings';
-import type { GatewaySettings } from './settings';
-
-function settingsOrExit(): GatewaySettings {
-  try {
-    return loadSettings(process.env);
-  } catch (error) {
-    if (!(error instanceof SettingsError)) throw error;
-    // No logger yet: its level is one of the settings that failed to load.
-    process.stderr.write(`${error.message}\n`);
-    process.exit(1);
-  }
-}
+import { gatewaySettingsFrom } from './settings';
 
 async function main(): Promise<void> {
-  const settings = settingsOrExit();
+  const settings = gatewaySettingsFrom(values);
   const logger = createLogger(settings);
   const app = await createGatewayApp(settings, undefined, logger);
 

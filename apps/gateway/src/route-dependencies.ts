@@ -1,3 +1,4 @@
+import type { ClusterMembers } from './cluster-members';
 import type { InterfaceLiveness } from './interface-liveness';
 import type { Bus } from '@trellis/bus';
 
@@ -11,4 +12,6 @@ export interface RouteDependencies {
   readonly tokens: SessionTokens;
   /** Which interfaces the gateway calls have a live node (readiness, cluster view). */
   readonly liveness: Pick<InterfaceLiveness, 'liveHandlers' | 'missing'>;
+  /** The live nodes, from their heartbeats (cluster view). */
+  readonly members: Pick<ClusterMembers, 'live'>;
 }

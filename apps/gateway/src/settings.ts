@@ -1,4 +1,6 @@
 // The gateway's settings, read from the environment once at start-up; README.md lists them in one table.
+import { defineSettings, readSettings, wholeNumber } from '@trellis/node-kit';
+import type { Environment } from '@trellis/node-kit';
 import { z } from 'zod';
 
 /**
@@ -31,74 +33,29 @@ export interface GatewaySettings {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-/** Thrown by {@link loadSettings}; its message names every variable that is wrong and why. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-}
-
-// An empty variable counts as unset, so `GATEWAY_PORT=` falls back to the default instead of port 0.
-const unsetWhenEmpty = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-function integer(defaultValue: number, min: number, max: number) {
-  return z.preprocess(
-    unsetWhenEmpty,
-    z
+// node-kit's common settings plus the gateway's own: one schema, read once at start by telemetry.ts.
+export const gatewaySettingsSchema = defineSettings(
+  z.object({
+    NODE_FAMILY: z.literal('gateway', { error: 'must be gateway for this node' }).default('gateway'),
+    NODE_TYPE: z.literal('front-end', { error: 'must be front-end for this node' }).default('front-end'),
+    // Optional: unset, the bus picks a random id (the supervisor sets it).
+    NODE_ID: z.string().trim().min(1, { error: 'must not be empty' }).optional(),
+    GATEWAY_PORT: wholeNumber(0, 65_535, 3000),
+    GATEWAY_HOST: z.string().trim().min(1, { error: 'must be a host name or address' }).default('127.0.0.1'),
+    // 32 characters at least: an HMAC key much shorter than its 32-byte output is the weak link.
+    SESSION_SECRET: z
       .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(min).max(max))
-      .default(defaultValue),
-  );
-}
+      .min(32, { error: 'must be at least 32 characters' })
+      .default(developmentSessionSecret)
+      .meta({ secret: true }),
+    GATEWAY_MAX_IN_FLIGHT: wholeNumber(1, 1_000_000, 512),
+    GATEWAY_BODY_LIMIT_BYTES: wholeNumber(1, 100 * 1024 * 1024, 64 * 1024),
+    GATEWAY_SHUTDOWN_TIMEOUT_MS: wholeNumber(1, 600_000, 10_000),
+  }),
+);
 
-function text(defaultValue: string) {
-  return z.preprocess(unsetWhenEmpty, z.string().trim().min(1).default(defaultValue));
-}
-
-const environmentSchema = z.object({
-  GATEWAY_PORT: integer(3000, 0, 65_535),
-  GATEWAY_HOST: text('127.0.0.1'),
-  AMQP_URL: z.preprocess(
-    unsetWhenEmpty,
-    z
-      .string()
-      .trim()
-      .regex(/^amqps?:\/\//, 'must be an amqp:// or amqps:// URL')
-      .default('amqp://guest:guest@127.0.0.1:5672'),
-  ),
-  BUS_PREFIX: text('trellis'),
-  NODE_ID: z.preprocess(unsetWhenEmpty, z.string().trim().optional()),
-  // 32 characters at least: an HMAC key much shorter than its 32-byte output is the weak link.
-  SESSION_SECRET: z.preprocess(
-    unsetWhenEmpty,
-    z.string().min(32, 'must be at least 32 characters').default(developmentSessionSecret),
-  ),
-  GATEWAY_MAX_IN_FLIGHT: integer(512, 1, 1_000_000),
-  GATEWAY_BODY_LIMIT_BYTES: integer(64 * 1024, 1, 100 * 1024 * 1024),
-  GATEWAY_SHUTDOWN_TIMEOUT_MS: integer(10_000, 1, 600_000),
-  LOG_LEVEL: z.preprocess(
-    unsetWhenEmpty,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
-});
-
-/**
- * Parses the gateway's settings from `env` (normally `process.env`). Unset or empty variables take their
- * localhost defaults. Throws a {@link SettingsError} naming each invalid variable (never echoing the secret).
- */
-export function loadSettings(env: NodeJS.ProcessEnv): GatewaySettings {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const variable = String(issue.path[0] ?? 'environment');
-      const given = variable === 'SESSION_SECRET' ? undefined : env[variable];
-      return `${variable}: ${issue.message}${given === undefined ? '' : ` (got ${JSON.stringify(given)})`}`;
-    });
-    throw new SettingsError(`Invalid gateway settings:\n  ${problems.join('\n  ')}`);
-  }
-  const values = parsed.data;
+/** The gateway's settings as the app reads them, from values parsed with {@link gatewaySettingsSchema}. */
+export function gatewaySettingsFrom(values: z.output<typeof gatewaySettingsSchema>): GatewaySettings {
   return {
     port: values.GATEWAY_PORT,
     host: values.GATEWAY_HOST,
@@ -111,4 +68,12 @@ export function loadSettings(env: NodeJS.ProcessEnv): GatewaySettings {
     shutdownTimeoutMs: values.GATEWAY_SHUTDOWN_TIMEOUT_MS,
     logLevel: values.LOG_LEVEL,
   };
+}
+
+/**
+ * Parses the gateway's settings from `env`. Unset or empty variables take their localhost defaults. Throws
+ * node-kit's `SettingsError` naming each invalid variable (never echoing the secret).
+ */
+export function readGatewaySettings(env: Environment): GatewaySettings {
+  return gatewaySettingsFrom(readSettings(gatewaySettingsSchema, env));
 }

@@ -199,7 +199,12 @@ describe('the gateway turns the bookshop journey into bus calls', () => {
     expect((await request(gateway.url, 'GET', '/health/ready')).status).toBe(200);
 
     const cluster = await request(gateway.url, 'GET', '/v1/cluster');
-    expect(cluster.body).toMatchObject({ liveNodes: null });
+    // The gateway hears its own heartbeat (and would hear every node's).
+    const liveNodes = (cluster.body as { liveNodes: { family: string; nodeType: string; pid: number }[] })
+      .liveNodes;
+    expect(liveNodes).toContainEqual(
+      expect.objectContaining({ family: 'gateway', nodeType: 'front-end', pid: process.pid }),
+    );
     // One stand-in node serves every call interface.
     const views = (cluster.body as { interfaces: { name: string; liveHandlers?: number }[] }).interfaces;
     expect(views.find((view) => view.name === 'catalog.list')?.liveHandlers).toBe(1);

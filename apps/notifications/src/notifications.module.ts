@@ -1,18 +1,18 @@
+import { join } from 'node:path';
 import { Module } from '@nestjs/common';
 import type { DynamicModule } from '@nestjs/common';
 import { BusModule } from '@trellis/bus-nest';
 import { orderConfirmed, sendSms } from '@trellis/contracts';
 import type { Database } from '@trellis/database';
+import { FamilyDatabaseModule } from '@trellis/node-kit';
 import type { Logger } from 'pino';
 import { NotificationGateway } from './notification-gateway';
 import { NotificationLogRepository } from './notification-log.repository';
-import {
-  notificationsDatabase,
-  NotificationsDatabaseCloser,
-  openNotificationsDatabase,
-} from './notifications-database';
 import type { NotificationsSettings } from './notifications-settings';
 import { NotificationsHandlers } from './notifications.handlers';
+
+/** Injection token of the notifications family's `Database`. */
+export const notificationsDatabase = Symbol('notifications:database');
 
 /** The notifications node's root module; build it with {@link createNotificationsModule}. */
 @Module({})
@@ -34,9 +34,17 @@ export function createNotificationsModule(settings: NotificationsSettings, logge
         logger,
         shutdownTimeoutMs: settings.shutdownTimeoutMs,
       }),
+      FamilyDatabaseModule.forRoot({
+        token: notificationsDatabase,
+        family: 'notifications',
+        url: settings.databaseUrl,
+        schema: settings.databaseSchema,
+        // Beside `src/` and `dist/` alike.
+        migrations: join(__dirname, '../migrations'),
+        logger,
+      }),
     ],
     providers: [
-      { provide: notificationsDatabase, useFactory: () => openNotificationsDatabase(settings, logger) },
       {
         provide: NotificationGateway,
         useFactory: (db: Database) =>
@@ -48,7 +56,6 @@ export function createNotificationsModule(settings: NotificationsSettings, logge
           }),
         inject: [notificationsDatabase],
       },
-      NotificationsDatabaseCloser,
       NotificationsHandlers,
     ],
   };

@@ -8,7 +8,7 @@ import type { Database, Queryable } from '@trellis/database';
 import { Checkout } from './checkout';
 import type { Order } from './order';
 import { OrderRepository } from './order.repository';
-import { ordersDatabase } from './orders-database.module';
+import { ordersDatabase } from './orders-database';
 
 /** The client's view of an order (the `order` schema of the contracts). */
 function viewOf(order: Order): HandlerReplyOf<typeof getOrder> {

@@ -8,7 +8,7 @@ import { ChargeClient } from './charge-client';
 import { Checkout } from './checkout';
 import { OrderReconciler } from './order-reconciler';
 import { OrderRepository } from './order.repository';
-import { ordersDatabase, OrdersDatabaseModule } from './orders-database.module';
+import { ordersDatabase, ordersDatabaseModule } from './orders-database';
 import { OrdersHandlers } from './orders.handlers';
 import type { OrdersSettings } from './orders-settings';
 
@@ -22,7 +22,7 @@ export class OrdersModule {}
  * orders.
  */
 export function createOrdersModule(settings: OrdersSettings, logger: Logger): DynamicModule {
-  const database = OrdersDatabaseModule.forSettings(settings, logger);
+  const database = ordersDatabaseModule(settings, logger);
   return {
     module: OrdersModule,
     imports: [

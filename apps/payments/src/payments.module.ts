@@ -2,13 +2,13 @@
 // provider client and the handlers.
 import { join } from 'node:path';
 
-import { Inject, Injectable, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationShutdown } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import type { DynamicModule } from '@nestjs/common';
 import type { BusOptions } from '@trellis/bus';
 import { BusModule } from '@trellis/bus-nest';
 import { chargeOrder } from '@trellis/contracts';
-import { openDatabase } from '@trellis/database';
 import type { Database } from '@trellis/database';
+import { FamilyDatabaseModule } from '@trellis/node-kit';
 import type { Logger } from 'pino';
 
 import { createLogger } from './logger';
@@ -25,19 +25,6 @@ const migrationsDir = join(__dirname, '..', 'migrations');
 
 // Time left in one attempt of payments.charge for the database and the reply once the provider answered.
 const REPLY_MARGIN_MS = 1_000;
-
-/** Closes the pool once the bus has drained: handlers in flight still write through it until then. */
-@Injectable()
-class DatabaseCloser implements OnApplicationShutdown {
-  constructor(@Inject(PAYMENTS_DATABASE) private readonly database: Database) {}
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.database.close();
-  }
-}
-
-@Module({})
-class PaymentsDatabaseModule {}
 
 /** Root module class of a payments node; build it with {@link createPaymentsModule}. */
 @Module({})
@@ -65,26 +52,14 @@ export function createPaymentsModule(
 ): DynamicModule {
   const logger = options.logger ?? createLogger(settings.logLevel);
 
-  const database: DynamicModule = {
-    module: PaymentsDatabaseModule,
-    providers: [
-      {
-        provide: PAYMENTS_DATABASE,
-        useFactory: async (): Promise<Database> => {
-          const opened = await openDatabase({ url: settings.databaseUrl, schema: settings.databaseSchema });
-          try {
-            await opened.migrate(migrationsDir, logger);
-          } catch (error) {
-            await opened.close();
-            throw error;
-          }
-          return opened;
-        },
-      },
-      DatabaseCloser,
-    ],
-    exports: [PAYMENTS_DATABASE],
-  };
+  const database = FamilyDatabaseModule.forRoot({
+    token: PAYMENTS_DATABASE,
+    family: 'payments',
+    url: settings.databaseUrl,
+    schema: settings.databaseSchema,
+    migrations: migrationsDir,
+    logger,
+  });
 
   return {
     module: PaymentsModule,

@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 
-import { loadSettings, SettingsError } from './settings';
+import { SettingsError } from '@trellis/node-kit';
 
-describe('loadSettings', () => {
+import { readPaymentsSettings } from './settings';
+
+describe('readPaymentsSettings', () => {
   it('takes localhost defaults for unset and empty variables', () => {
-    expect(loadSettings({ PAYMENTS_PROVIDER_TIMEOUT_MS: '' })).toEqual({
+    expect(readPaymentsSettings({ PAYMENTS_PROVIDER_TIMEOUT_MS: '' })).toEqual({
       amqpUrl: 'amqp://guest:guest@127.0.0.1:5672',
       databaseUrl: 'postgresql://postgres@127.0.0.1:5432/postgres',
       databaseSchema: 'payments',
@@ -20,7 +22,7 @@ describe('loadSettings', () => {
   });
 
   it('reads the variables it is given and drops a trailing slash from the provider URL', () => {
-    const settings = loadSettings({
+    const settings = readPaymentsSettings({
       PAYMENT_PROVIDER_URL: 'https://pay.example.com/',
       PAYMENTS_PROVIDER_CONCURRENCY: '20',
       NODE_ID: 'payments-2',
@@ -34,14 +36,16 @@ describe('loadSettings', () => {
 
   it('refuses a provider timeout not below the contract timeout and a bulkhead at the provider limit', () => {
     const load = () =>
-      loadSettings({ PAYMENTS_PROVIDER_TIMEOUT_MS: '5000', PAYMENTS_PROVIDER_CONCURRENCY: '50' });
+      readPaymentsSettings({ PAYMENTS_PROVIDER_TIMEOUT_MS: '5000', PAYMENTS_PROVIDER_CONCURRENCY: '50' });
     expect(load).toThrow(SettingsError);
     expect(load).toThrow(/PAYMENTS_PROVIDER_TIMEOUT_MS/);
     expect(load).toThrow(/PAYMENTS_PROVIDER_CONCURRENCY/);
   });
 
   it('names the variable of a malformed URL or schema', () => {
-    expect(() => loadSettings({ PAYMENT_PROVIDER_URL: 'ftp://x' })).toThrow(/PAYMENT_PROVIDER_URL/);
-    expect(() => loadSettings({ PAYMENTS_DATABASE_SCHEMA: 'Pay-ments' })).toThrow(/PAYMENTS_DATABASE_SCHEMA/);
+    expect(() => readPaymentsSettings({ PAYMENT_PROVIDER_URL: 'ftp://x' })).toThrow(/PAYMENT_PROVIDER_URL/);
+    expect(() => readPaymentsSettings({ PAYMENTS_DATABASE_SCHEMA: 'Pay-ments' })).toThrow(
+      /PAYMENTS_DATABASE_SCHEMA/,
+    );
   });
 });

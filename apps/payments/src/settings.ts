@@ -1,5 +1,7 @@
 // The payments node's settings, read from the environment once at start-up; README.md lists them in one table.
 import { chargeOrder } from '@trellis/contracts';
+import { commonNodeSettings, defineSettings, readSettings, urlSetting, wholeNumber } from '@trellis/node-kit';
+import type { Environment } from '@trellis/node-kit';
 import { z } from 'zod';
 
 /** Validated settings of a payments node. */
@@ -28,78 +30,41 @@ export interface PaymentsSettings {
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
-/** Thrown by {@link loadSettings}; its message names every variable that is wrong and why. */
-export class SettingsError extends Error {
-  override readonly name = 'SettingsError';
-}
-
-// An empty variable counts as unset, so `PAYMENTS_PROVIDER_TIMEOUT_MS=` falls back to the default.
-const unsetWhenEmpty = (value: unknown): unknown =>
-  typeof value === 'string' && value.trim() === '' ? undefined : value;
-
-function integer(defaultValue: number, min: number, max: number) {
-  return z.preprocess(
-    unsetWhenEmpty,
-    z
-      .string()
-      .trim()
-      .regex(/^\d+$/, 'must be a whole number')
-      .transform(Number)
-      .pipe(z.number().int().min(min).max(max))
-      .default(defaultValue),
-  );
-}
-
-function url(defaultValue: string, protocols: readonly string[]) {
-  return z.preprocess(
-    unsetWhenEmpty,
-    z.url({ protocol: new RegExp(`^(${protocols.join('|')})$`) }).default(defaultValue),
-  );
-}
-
 // The provider's limit is 50 requests in flight across all its clients (it answers 429 beyond). One payments
 // node in the blueprint at 40 leaves 10 for requests the provider still counts after we gave up on them (an
 // aborted request holds its slot until the provider notices the closed socket). Run two nodes at 20 each.
 const PROVIDER_LIMIT = 50;
 
-const environmentSchema = z.object({
-  AMQP_URL: url('amqp://guest:guest@127.0.0.1:5672', ['amqp', 'amqps']),
-  DATABASE_URL: url('postgresql://postgres@127.0.0.1:5432/postgres', ['postgres', 'postgresql']),
-  PAYMENTS_DATABASE_SCHEMA: z.preprocess(
-    unsetWhenEmpty,
-    z
+/** node-kit's common settings plus the payments node's own: one schema, read once at start by telemetry.ts. */
+export const paymentsSettingsSchema = defineSettings(
+  z.object({
+    // Defaults so the node also starts by hand; the supervisor sets both.
+    NODE_FAMILY: commonNodeSettings.shape.NODE_FAMILY.default('payments'),
+    NODE_TYPE: commonNodeSettings.shape.NODE_TYPE.default('service'),
+    // Optional: unset, a node started by hand takes node-kit's `payments-<pid>` and a test's bus a random id.
+    NODE_ID: z.string().trim().min(1).max(128).optional(),
+    PAYMENTS_DATABASE_SCHEMA: z
       .string()
-      .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'must be a lower-case SQL identifier')
+      .regex(/^[a-z_][a-z0-9_]{0,62}$/, { error: 'must be a lower-case SQL identifier' })
       .default('payments'),
-  ),
-  NODE_ID: z.preprocess(unsetWhenEmpty, z.string().trim().min(1).max(128).optional()),
-  PAYMENT_PROVIDER_URL: url('http://127.0.0.1:4100', ['http', 'https']),
-  // Below the contract's per-attempt timeout, so the handler answers (retryable) before the caller gives up
-  // on the attempt and the reply is not wasted.
-  PAYMENTS_PROVIDER_TIMEOUT_MS: integer(2_000, 1, chargeOrder.timeoutMs - 1),
-  PAYMENTS_PROVIDER_CONCURRENCY: integer(40, 1, PROVIDER_LIMIT - 1),
-  PAYMENTS_PROVIDER_QUEUE: integer(100, 0, 100_000),
-  PAYMENTS_BREAKER_FAILURES: integer(5, 1, 1_000),
-  PAYMENTS_BREAKER_HALF_OPEN_MS: integer(5_000, 1, 600_000),
-  LOG_LEVEL: z.preprocess(
-    unsetWhenEmpty,
-    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ),
-});
+    PAYMENT_PROVIDER_URL: urlSetting(['http:', 'https:'], 'http://127.0.0.1:4100').default(
+      'http://127.0.0.1:4100',
+    ),
+    // Below the contract's per-attempt timeout, so the handler answers (retryable) before the caller gives up
+    // on the attempt and the reply is not wasted.
+    PAYMENTS_PROVIDER_TIMEOUT_MS: wholeNumber(1, chargeOrder.timeoutMs - 1, 2_000),
+    PAYMENTS_PROVIDER_CONCURRENCY: wholeNumber(1, PROVIDER_LIMIT - 1, 40),
+    PAYMENTS_PROVIDER_QUEUE: wholeNumber(0, 100_000, 100),
+    PAYMENTS_BREAKER_FAILURES: wholeNumber(1, 1_000, 5),
+    PAYMENTS_BREAKER_HALF_OPEN_MS: wholeNumber(1, 600_000, 5_000),
+  }),
+);
 
-/**
- * Parses the payments node's settings from `env` (normally `process.env`). Unset or empty variables take
- * their localhost defaults. Throws a {@link SettingsError} naming each invalid variable.
- */
-export function loadSettings(env: NodeJS.ProcessEnv): PaymentsSettings {
-  const parsed = environmentSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map(
-      (issue) => `${String(issue.path[0] ?? 'environment')}: ${issue.message}`,
-    );
-    throw new SettingsError(`invalid payments settings:\n  ${problems.join('\n  ')}`);
-  }
-  const values = parsed.data;
+/** The values of {@link paymentsSettingsSchema}, as node-kit's `loadSettings` returns them. */
+export type PaymentsEnvironment = z.output<typeof paymentsSettingsSchema>;
+
+/** The payments node's settings as its module reads them, from values parsed with the schema. */
+export function paymentsSettingsFrom(values: PaymentsEnvironment): PaymentsSettings {
   return {
     amqpUrl: values.AMQP_URL,
     databaseUrl: values.DATABASE_URL,
@@ -114,4 +79,12 @@ export function loadSettings(env: NodeJS.ProcessEnv): PaymentsSettings {
     breakerHalfOpenMs: values.PAYMENTS_BREAKER_HALF_OPEN_MS,
     logLevel: values.LOG_LEVEL,
   };
+}
+
+/**
+ * Parses the payments node's settings from `env`. Unset or empty variables take their localhost defaults.
+ * Throws node-kit's `SettingsError` naming each invalid variable.
+ */
+export function readPaymentsSettings(env: Environment): PaymentsSettings {
+  return paymentsSettingsFrom(readSettings(paymentsSettingsSchema, env));
 }

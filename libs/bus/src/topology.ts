@@ -41,14 +41,19 @@ export async function declareExchanges(channel: Channel, topology: Topology): Pr
   await channel.assertExchange(topology.deadLetterExchange, 'direct', { durable: true });
 }
 
+/** How long an at-most-once queue lives without consumers. */
+const unusedQueueExpiryMs = 30 * 60 * 1000;
+
 function queueOptions(contract: Contract, topology: Topology, queue: string): Options.AssertQueue {
   const deadLetter = {
     'x-dead-letter-exchange': topology.deadLetterExchange,
     'x-dead-letter-routing-key': queue,
   };
   if (!isDurable(contract.policy)) {
-    // At-most-once: transient messages in a classic queue that a broker restart may drop.
-    return { durable: false, arguments: deadLetter };
+    // At-most-once: transient messages in a classic queue that a broker restart may drop, and that the broker
+    // deletes once no node has consumed it for a while (a subscriber queue of a node that is gone for good
+    // must not pile up messages nobody reads; losing them is within the policy).
+    return { durable: false, arguments: { ...deadLetter, 'x-expires': unusedQueueExpiryMs } };
   }
   return {
     durable: true,
@@ -75,7 +80,7 @@ export async function declareQueue(
     deadLetterQueue,
     isDurable(contract.policy)
       ? { durable: true, arguments: { 'x-queue-type': 'quorum' } }
-      : { durable: false },
+      : { durable: false, arguments: { 'x-expires': unusedQueueExpiryMs } },
   );
   await channel.bindQueue(deadLetterQueue, topology.deadLetterExchange, queue);
   await channel.assertQueue(queue, queueOptions(contract, topology, queue));

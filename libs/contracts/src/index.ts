@@ -41,3 +41,4 @@ export {
   setCartItem,
   userId,
 } from './bookshop';
+export { nodeDescription, nodeHeartbeat } from './cluster';

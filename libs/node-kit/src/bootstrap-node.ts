@@ -11,6 +11,8 @@ import type { HealthCheck, HealthServer } from './health-server';
 import { startHealthServer } from './health-server';
 import { NestPinoLogger } from './nest-logger';
 import type { NodeSettings } from './settings';
+import type { Heartbeat } from './heartbeat';
+import { startHeartbeat } from './heartbeat';
 import { describeStartupFailure } from './startup-failure';
 import type { Telemetry } from './telemetry';
 import { observeBusMetrics } from './telemetry';
@@ -61,6 +63,7 @@ export async function bootstrapNode(options: BootstrapNodeOptions): Promise<Runn
   const { settings, logger } = options;
   let app: INestApplicationContext | undefined;
   let health: HealthServer | undefined;
+  let heartbeat: Heartbeat | undefined;
   let stopping = false;
 
   const exit = (code: number): never => {
@@ -74,6 +77,7 @@ export async function bootstrapNode(options: BootstrapNodeOptions): Promise<Runn
       return;
     }
     stopping = true;
+    heartbeat?.stop();
     health?.beginShutdown();
     if (app === undefined) {
       logger.info({ signal }, 'node stopped while starting');
@@ -134,6 +138,7 @@ export async function bootstrapNode(options: BootstrapNodeOptions): Promise<Runn
     if (bus !== undefined) {
       checks['bus'] = () => bus.isConnected;
       observeBusMetrics(bus);
+      heartbeat = startHeartbeat(bus, settings);
     }
     Object.assign(checks, options.checks);
     readMetrics = () => ({ bus: bus?.metrics.snapshot() ?? [] });

@@ -9,7 +9,8 @@ import { maskCredentials } from './mask-credentials';
 const nodeTypes = ['front-end', 'logic', 'service', 'external'] as const;
 const logLevels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-function wholeNumber(minimum: number, maximum: number, fallback: number) {
+/** A whole-number setting from `minimum` to `maximum`, `fallback` when unset; its error says the range. */
+export function wholeNumber(minimum: number, maximum: number, fallback: number) {
   const allowed =
     maximum === Number.MAX_SAFE_INTEGER
       ? `must be a whole number, ${minimum} or more`
@@ -22,7 +23,8 @@ function wholeNumber(minimum: number, maximum: number, fallback: number) {
     .default(fallback);
 }
 
-function url(protocols: readonly string[], example: string) {
+/** A URL setting with one of `protocols` (e.g. `['amqp:', 'amqps:']`); its error shows `example`. */
+export function urlSetting(protocols: readonly string[], example: string) {
   const allowed = `must be a URL starting with ${protocols.map((p) => `${p}//`).join(' or ')}, e.g. ${example}`;
   return z.string().refine((value) => URL.canParse(value) && protocols.includes(new URL(value).protocol), {
     error: allowed,
@@ -46,17 +48,18 @@ export const commonNodeSettings = z.object({
   NODE_ID: z.string().min(1, { error: 'must not be empty' }),
   NODE_FAMILY: kebabCase,
   NODE_TYPE: oneOf(nodeTypes),
-  AMQP_URL: url(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672').default(
+  AMQP_URL: urlSetting(['amqp:', 'amqps:'], 'amqp://guest:guest@127.0.0.1:5672').default(
     'amqp://guest:guest@127.0.0.1:5672',
   ),
   BUS_PREFIX: z
     .string()
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be kebab-case, e.g. trellis' })
     .default('trellis'),
-  DATABASE_URL: url(['postgresql:', 'postgres:'], 'postgresql://postgres@127.0.0.1:5432/postgres').default(
+  DATABASE_URL: urlSetting(
+    ['postgresql:', 'postgres:'],
     'postgresql://postgres@127.0.0.1:5432/postgres',
-  ),
-  REDIS_URL: url(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  ).default('postgresql://postgres@127.0.0.1:5432/postgres'),
+  REDIS_URL: urlSetting(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
   HEALTH_PORT: wholeNumber(0, 65_535, 0),
   HEALTH_HOST: z
     .string()
@@ -64,7 +67,7 @@ export const commonNodeSettings = z.object({
     .default('127.0.0.1'),
   LOG_LEVEL: oneOf(logLevels).default('info'),
   SHUTDOWN_TIMEOUT_MS: wholeNumber(1, Number.MAX_SAFE_INTEGER, 10_000),
-  OTEL_EXPORTER_OTLP_ENDPOINT: url(['http:', 'https:'], 'http://127.0.0.1:4318').optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: urlSetting(['http:', 'https:'], 'http://127.0.0.1:4318').optional(),
   OTEL_SERVICE_NAME: z.string().min(1, { error: 'must not be empty' }),
 });
 
@@ -75,6 +78,9 @@ export type NodeSettings = z.output<typeof commonNodeSettings>;
  * A node's settings schema: `commonNodeSettings` plus the node's own variables. A variable declared in
  * `schema` replaces the common one of the same name (e.g. `NODE_FAMILY: z.string().default('cart')`).
  * Use `z.coerce.number()` for numbers and `z.stringbool()` for booleans: every value arrives as a string.
+ * A node that declares `NODE_ID` optional gets no derived id (its bus then picks one; `withNodeId`
+ * gives it the derived one where node-kit needs it); a variable marked
+ * with `.meta({ secret: true })` is never echoed in a `SettingsError`.
  */
 export function defineSettings<S extends z.ZodRawShape>(schema: z.ZodObject<S>) {
   return commonNodeSettings.extend(schema.shape);
@@ -107,11 +113,16 @@ export function readSettings<S extends z.ZodObject>(schema: S, env: Environment 
     const value = input[variable];
     problems.set(variable, {
       variable,
-      value: value === undefined ? undefined : maskCredentials(value),
+      value: value === undefined ? undefined : isSecret(schema, variable) ? '***' : maskCredentials(value),
       allowed: issue.message,
     });
   }
   throw new SettingsError([...problems.values()]);
+}
+
+function isSecret(schema: z.ZodObject, variable: string): boolean {
+  const field = schema.shape[variable] as z.ZodType | undefined;
+  return field?.meta()?.['secret'] === true;
 }
 
 /** Defaults that depend on another variable, which a zod default cannot see. */
@@ -120,12 +131,31 @@ function fillDerivedDefaults(schema: z.ZodObject, input: Record<string, string>)
   const family = familySchema?.safeParse(input['NODE_FAMILY']);
   // With no valid family the parse fails on NODE_FAMILY anyway; the placeholder keeps it the only complaint.
   const familyName = family?.success && typeof family.data === 'string' ? family.data : 'node';
-  if ('NODE_ID' in schema.shape && input['NODE_ID'] === undefined) {
-    input['NODE_ID'] = `${familyName}-${process.pid}`;
+  const nodeIdSchema = schema.shape['NODE_ID'] as z.ZodType | undefined;
+  if (
+    nodeIdSchema !== undefined &&
+    !nodeIdSchema.safeParse(undefined).success &&
+    input['NODE_ID'] === undefined
+  ) {
+    input['NODE_ID'] = derivedNodeId(familyName);
   }
   if ('OTEL_SERVICE_NAME' in schema.shape && input['OTEL_SERVICE_NAME'] === undefined) {
     input['OTEL_SERVICE_NAME'] = familyName;
   }
+}
+
+function derivedNodeId(family: string): string {
+  return `${family}-${process.pid}`;
+}
+
+/**
+ * `settings` with `NODE_ID` set, for a node whose schema leaves it optional: an unset id becomes the one
+ * `readSettings` derives for every other node, `<family>-<pid>`.
+ */
+export function withNodeId<T extends { readonly NODE_ID?: string | undefined; readonly NODE_FAMILY: string }>(
+  settings: T,
+): T & { readonly NODE_ID: string } {
+  return { ...settings, NODE_ID: settings.NODE_ID ?? derivedNodeId(settings.NODE_FAMILY) };
 }
 
 /**

@@ -21,21 +21,36 @@ const clusterView = z.object({
       }),
     }),
   ),
-  liveNodes: z.null().describe('Live nodes per family; null until the membership view exists.'),
+  liveNodes: z
+    .array(
+      z.object({
+        nodeId: z.string(),
+        family: z.string(),
+        nodeType: z.string(),
+        pid: z.number().int(),
+        startedAt: z.string(),
+        lastSeenAt: z.string(),
+        intervalMs: z.number().int(),
+      }),
+    )
+    .describe('The nodes heard from in their last three heartbeats.'),
 });
 
 /**
- * `GET /v1/cluster` for operators: each interface the gateway depends on with its retry strategy, timeout and
- * how many nodes serve it now. The live nodes themselves (ids, pids, start times) come with the membership
- * piece; until then `liveNodes` is null. Not yet behind operator authentication.
+ * `GET /v1/cluster` for operators: the live nodes (id, node type, family, pid, start time, from their
+ * heartbeats) and each interface the gateway depends on with its retry strategy, timeout and how many nodes
+ * serve it now. Not yet behind operator authentication.
  */
-export function registerClusterRoutes(app: FastifyInstance, deps: Pick<RouteDependencies, 'liveness'>): void {
+export function registerClusterRoutes(
+  app: FastifyInstance,
+  deps: Pick<RouteDependencies, 'liveness' | 'members'>,
+): void {
   app.get(
     '/v1/cluster',
     {
       schema: {
         tags: ['operations'],
-        summary: "The interfaces the gateway calls, with each one's policy and timeout",
+        summary: "The live nodes, and the interfaces the gateway calls with each one's policy and timeout",
         response: { 200: clusterView },
       },
     },
@@ -47,7 +62,7 @@ export function registerClusterRoutes(app: FastifyInstance, deps: Pick<RouteDepe
           ? interfaceView(contract)
           : { ...interfaceView(contract), liveHandlers: handlers };
       });
-      return reply.send({ interfaces, liveNodes: null });
+      return reply.send({ interfaces, liveNodes: deps.members.live() });
     },
   );
 }

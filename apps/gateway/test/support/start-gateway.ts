@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { pino } from 'pino';
 
 import { createGatewayApp } from '../../src/app';
-import { loadSettings } from '../../src/settings';
+import { readGatewaySettings } from '../../src/settings';
 import type { GatewaySettings } from '../../src/settings';
 
 /** The secret the test gateways sign with, so tests can forge and sign tokens of their own. */
@@ -28,7 +28,7 @@ export async function startGateway(
   overrides: Partial<GatewaySettings> = {},
 ): Promise<RunningGateway> {
   const settings: GatewaySettings = {
-    ...loadSettings({}),
+    ...readGatewaySettings({}),
     port: 0,
     sessionSecret: testSessionSecret,
     ...overrides,

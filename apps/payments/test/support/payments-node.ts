@@ -12,7 +12,7 @@ import type { RabbitVhost } from '@trellis/testing';
 import { pino } from 'pino';
 
 import { createPaymentsModule } from '../../src/payments.module';
-import { loadSettings } from '../../src/settings';
+import { readPaymentsSettings } from '../../src/settings';
 
 /** The local test database (trust authentication). */
 const DATABASE_URL = 'postgresql://postgres@127.0.0.1:5432/test';
@@ -59,7 +59,7 @@ export async function startPaymentsNode(
   const logger = pino({ level: process.env['TRELLIS_TEST_VERBOSE'] === '1' ? 'info' : 'silent' });
   const vhost: RabbitVhost = await createRabbitVhost(label);
   const schema = `payments_test_${randomBytes(4).toString('hex')}`;
-  const settings = loadSettings({
+  const settings = readPaymentsSettings({
     AMQP_URL: vhost.url,
     DATABASE_URL,
     PAYMENTS_DATABASE_SCHEMA: schema,
