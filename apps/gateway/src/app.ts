@@ -1,11 +1,11 @@
-// The gateway as a Fastify application without a listening socket: main.ts listens on GATEWAY_PORT, tests
-// listen on port 0 in their own process.
+// The gateway's HTTP layer: a Fastify application without a listening socket. The gateway node is a Nest
+// application (gateway.module.ts: the bus, and GatewayHttpServer that listens on GATEWAY_PORT); tests build
+// this app directly and listen on port 0.
 //
-// Plain Fastify rather than a Nest application (NestJS 12 with @nestjs/platform-fastify does run on Fastify 5
-// here): the gateway serves no bus interfaces, so BusModule's handler discovery has nothing to find, and
-// owning the Fastify instance lets one zod schema per route drive both validation and the OpenAPI document,
-// and one error handler see every failure (parser, body limit, schema, unknown route, bus) on its way to
-// problem+json. Nest's exception filters would split that between two layers.
+// The routes are Fastify's own rather than Nest controllers: owning the Fastify instance lets one zod schema
+// per route drive both validation and the OpenAPI document, and one error handler see every failure (parser,
+// body limit, schema, unknown route, bus) on its way to problem+json; Nest's exception filters would split
+// that between two layers.
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Bus } from '@trellis/bus';
@@ -19,7 +19,6 @@ import { InFlightLimit } from './in-flight-limit';
 import { createLogger } from './logger';
 import { toProblem } from './problem';
 import type { RouteDependencies } from './route-dependencies';
-import { startHeartbeat } from '@trellis/node-kit';
 import { ClusterMembers } from './cluster-members';
 import { InterfaceLiveness } from './interface-liveness';
 import { registerBooksRoutes } from './routes/books-routes';
@@ -68,18 +67,9 @@ export async function createGatewayApp(
   });
   if (bus === undefined) app.addHook('onClose', async () => ownBus.close());
 
-  // The cluster view: every node's heartbeats, this gateway's own included.
+  // The cluster view: every node's heartbeats (node-kit's bootstrap announces this gateway too).
   const members = new ClusterMembers();
   await members.listen(ownBus);
-  const heartbeat = startHeartbeat(ownBus, {
-    NODE_ID: ownBus.nodeId,
-    NODE_FAMILY: 'gateway',
-    NODE_TYPE: 'front-end',
-  });
-  app.addHook('onClose', () => {
-    heartbeat.stop();
-    return Promise.resolve();
-  });
 
   const tokens = new SessionTokens(settings.sessionSecret);
   const deps: RouteDependencies = {

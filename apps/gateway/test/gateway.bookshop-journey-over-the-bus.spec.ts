@@ -1,6 +1,7 @@
 // The bookshop journey through the gateway against the real bus: log in, browse, fill the cart, order once
 // per Idempotency-Key (a replay answers the same order), read the order back, send an SMS, log out.
 import { Bus } from '@trellis/bus';
+import { startHeartbeat } from '@trellis/node-kit';
 import { createPgSchema, createRabbitVhost, waitFor } from '@trellis/testing';
 import type { PgSchema, RabbitVhost } from '@trellis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -198,12 +199,23 @@ describe('the gateway turns the bookshop journey into bus calls', () => {
     expect((await request(gateway.url, 'GET', '/health/live')).status).toBe(200);
     expect((await request(gateway.url, 'GET', '/health/ready')).status).toBe(200);
 
-    const cluster = await request(gateway.url, 'GET', '/v1/cluster');
-    // The gateway hears its own heartbeat (and would hear every node's).
-    const liveNodes = (cluster.body as { liveNodes: { family: string; nodeType: string; pid: number }[] })
-      .liveNodes;
-    expect(liveNodes).toContainEqual(
-      expect.objectContaining({ family: 'gateway', nodeType: 'front-end', pid: process.pid }),
+    // A node that announces itself (as every node's bootstrap does) is listed with its identity.
+    const heartbeat = startHeartbeat(
+      nodesBus,
+      { NODE_ID: 'cart-9', NODE_FAMILY: 'cart', NODE_TYPE: 'logic' },
+      200,
+    );
+    const cluster = await waitFor(
+      async () => {
+        const view = await request(gateway.url, 'GET', '/v1/cluster');
+        const nodes = (view.body as { liveNodes: { nodeId: string }[] }).liveNodes;
+        return nodes.some((node) => node.nodeId === 'cart-9') ? view : undefined;
+      },
+      { timeoutMs: 5_000, description: 'cart-9 in the cluster view' },
+    );
+    heartbeat.stop();
+    expect((cluster.body as { liveNodes: unknown[] }).liveNodes).toContainEqual(
+      expect.objectContaining({ nodeId: 'cart-9', family: 'cart', nodeType: 'logic', pid: process.pid }),
     );
     // One stand-in node serves every call interface.
     const views = (cluster.body as { interfaces: { name: string; liveHandlers?: number }[] }).interfaces;
