@@ -27,8 +27,6 @@ export interface GatewaySettings {
   readonly maxInFlight: number;
   /** Largest request body accepted, in bytes (`GATEWAY_BODY_LIMIT_BYTES`, 65536). */
   readonly bodyLimitBytes: number;
-  /** How long a graceful shutdown may take (`GATEWAY_SHUTDOWN_TIMEOUT_MS`, 10000). */
-  readonly shutdownTimeoutMs: number;
   /** Pino level (`LOG_LEVEL`, info). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -50,7 +48,6 @@ export const gatewaySettingsSchema = defineSettings(
       .meta({ secret: true }),
     GATEWAY_MAX_IN_FLIGHT: wholeNumber(1, 1_000_000, 512),
     GATEWAY_BODY_LIMIT_BYTES: wholeNumber(1, 100 * 1024 * 1024, 64 * 1024),
-    GATEWAY_SHUTDOWN_TIMEOUT_MS: wholeNumber(1, 600_000, 10_000),
   }),
 );
 
@@ -65,7 +62,6 @@ export function gatewaySettingsFrom(values: z.output<typeof gatewaySettingsSchem
     sessionSecret: values.SESSION_SECRET,
     maxInFlight: values.GATEWAY_MAX_IN_FLIGHT,
     bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
-    shutdownTimeoutMs: values.GATEWAY_SHUTDOWN_TIMEOUT_MS,
     logLevel: values.LOG_LEVEL,
   };
 }
