@@ -1,5 +1,5 @@
 // The orders node against the real broker and Postgres, with catalog.price and payments.charge served by
-// small stubs on the same vhost. The payments stub is a real exactly-once handler (its own Bus and schema),
+// small stand-ins on the same vhost. The payments stand-in is a real exactly-once handler (its own Bus and schema),
 // and every charge it commits is a row in its own table: that table is what "charged once" is checked against.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { INestApplicationContext } from '@nestjs/common';
@@ -29,7 +29,7 @@ const logger = pino({ level: process.env['TRELLIS_TEST_VERBOSE'] === '1' ? 'debu
 
 const prices: Record<string, number> = { dune: 1250, emma: 799, ulysses: 1999 };
 
-/** How the payments stub behaves for the next charge. */
+/** How the payments stand-in behaves for the next charge. */
 type PaymentsMode = 'ok' | 'decline' | 'unavailable' | 'hang';
 let paymentsMode: PaymentsMode = 'ok';
 /** A charge held in `hang` mode waits here until the test lets payments recover. */
@@ -39,7 +39,7 @@ let recovered = Promise.resolve();
 let vhost: RabbitVhost;
 let ordersDb: Database;
 let paymentsDb: Database;
-let stubs: Bus;
+let standIns: Bus;
 let client: Bus;
 let app: INestApplicationContext;
 const confirmations: HandledRequestOf<typeof orderConfirmed>[] = [];
@@ -98,13 +98,13 @@ beforeAll(async () => {
     'CREATE TABLE charges (charge_id text PRIMARY KEY, order_id uuid NOT NULL, amount_cents int NOT NULL)',
   );
 
-  stubs = await Bus.connect({
+  standIns = await Bus.connect({
     url: vhost.url,
     logger,
-    nodeId: 'stubs',
+    nodeId: 'standIns',
     exactlyOnce: { pool: paymentsDb.pool, schema: paymentsDb.schema },
   });
-  await stubs.handle(priceLines, ({ items }) => {
+  await standIns.handle(priceLines, ({ items }) => {
     const priced = items.map((line) => {
       const unitPriceCents = prices[line.bookId];
       if (unitPriceCents === undefined) throw BookshopErrors.bookNotFound.create(`no book ${line.bookId}`);
@@ -112,7 +112,7 @@ beforeAll(async () => {
     });
     return { items: priced, totalCents: priced.reduce((sum, l) => sum + l.unitPriceCents * l.quantity, 0) };
   });
-  await stubs.handle(
+  await standIns.handle(
     chargeOrder,
     async ({ orderId, amountCents }, context): Promise<HandlerReplyOf<typeof chargeOrder>> => {
       if (paymentsMode === 'hang') await recovered;
@@ -146,7 +146,7 @@ afterAll(async () => {
   recover();
   await app?.close();
   await client?.close();
-  await stubs?.close();
+  await standIns?.close();
   for (const db of [ordersDb, paymentsDb]) {
     if (db === undefined) continue;
     await db.query(`DROP SCHEMA IF EXISTS ${db.schema} CASCADE`);
