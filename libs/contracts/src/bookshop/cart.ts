@@ -1,8 +1,6 @@
 import { z } from 'zod';
 import { defineCall } from '../contract';
-import { bookId, line, quantity, sessionId } from './ids';
-
-const bySession = { kind: 'by-key', keyOf: (request: { sessionId: string }) => request.sessionId } as const;
+import { bookId, bySession, line, quantity, sessionId } from './ids';
 
 /** A session's cart. */
 export const cartView = z.object({ items: z.array(line) });

@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import { defineCall } from '../contract';
-import { sessionId, userId } from './ids';
+import { bySession, sessionId, userId } from './ids';
 
 // Sessions live on the cart node that owns the session's key; the gateway signs the session id into the
-// client's token and routes every call of a session by that key.
-const bySession = { kind: 'by-key', keyOf: (request: { sessionId: string }) => request.sessionId } as const;
+// client's token and routes every call of a session by that key (bySession).
 const session = z.object({ sessionId, userId, createdAt: z.string() });
 
 /** Opens a session for a user under a session id the gateway chose. At-least-once: opening twice is harmless. */
