@@ -16,7 +16,7 @@ import {
 import type { OrderView } from './support/bookshop-client';
 import { startBookshopCluster } from './support/bookshop-cluster';
 import type { BookshopCluster } from './support/bookshop-cluster';
-import { request } from './support/http';
+import { request } from '../test/support/http';
 
 const CONCURRENT_POSTS = 20;
 const BOOK = { id: 'moby-dick', quantity: 3 };

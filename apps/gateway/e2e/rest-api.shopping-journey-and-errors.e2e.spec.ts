@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startBookshopCluster } from './support/bookshop-cluster';
 import type { BookshopCluster } from './support/bookshop-cluster';
-import { request as send } from './support/http';
-import type { JsonResponse, RequestOptions } from './support/http';
+import { request as send } from '../test/support/http';
+import type { JsonResponse, RequestOptions } from '../test/support/http';
 
 interface Book {
   id: string;

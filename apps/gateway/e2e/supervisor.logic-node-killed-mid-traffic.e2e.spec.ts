@@ -12,8 +12,8 @@ import { allCharges, login, postOrder, putCartItem, settledOrder } from './suppo
 import type { OrderView } from './support/bookshop-client';
 import { startBookshopCluster } from './support/bookshop-cluster';
 import type { BookshopCluster } from './support/bookshop-cluster';
-import { request } from './support/http';
-import type { JsonResponse } from './support/http';
+import { request } from '../test/support/http';
+import type { JsonResponse } from '../test/support/http';
 
 const VICTIM = 'cart-1';
 const SESSIONS = 8;

@@ -1,8 +1,8 @@
 // The few bookshop steps the fault tests repeat, over the gateway's REST API.
 import { waitFor } from '@trellis/testing';
 
-import { request } from './http';
-import type { JsonResponse } from './http';
+import { request } from '../../test/support/http';
+import type { JsonResponse } from '../../test/support/http';
 
 /** An order as the gateway answers it. */
 export interface OrderView {

@@ -11,7 +11,7 @@ import type { ClusterExit, ClusterProcess } from './cluster-process';
 import { createE2eDatabase } from './e2e-database';
 import type { E2eDatabase } from './e2e-database';
 import { freePort } from './free-port';
-import { request } from './http';
+import { request } from '../../test/support/http';
 import { deleteRedisPrefix } from './redis-prefix';
 
 /** Options of {@link startBookshopCluster}. */
