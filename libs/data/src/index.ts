@@ -21,3 +21,4 @@ export type { RingState } from './ring/ring-store';
 /** One node's membership of its family's ring: heartbeat, refresh, `current()`, `preferenceList(key, n)`. */
 export { Membership } from './ring/membership';
 export type { MembershipOptions } from './ring/membership';
+export { ringKeyRouter } from './ring/ring-key-router';
