@@ -6,7 +6,13 @@
 // BENCH_LOG_LEVEL (the cluster's LOG_LEVEL), BENCH_READY_TIMEOUT_MS, BENCH_VERBOSE=1 (show cluster output).
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
-import { startNodeProcess, stopAllNodeProcesses, waitFor } from '@trellis/testing';
+import {
+  readBenchSettings,
+  runBench,
+  startNodeProcess,
+  stopAllNodeProcesses,
+  waitFor,
+} from '@trellis/testing';
 import { createBenchEnvironment, freePort } from './bench-environment';
 import type { BenchEnvironment } from './bench-environment';
 import { startCluster } from './cluster-process';
@@ -27,18 +33,6 @@ const settingsSchema = z.object({
   BENCH_READY_TIMEOUT_MS: positiveInt.default(120_000),
   BENCH_VERBOSE: z.enum(['0', '1']).default('0'),
 });
-
-type Settings = z.infer<typeof settingsSchema>;
-
-/** A bad environment setting: reported by its message alone (the stack says nothing useful). */
-class SettingsError extends Error {}
-
-function readSettings(): Settings {
-  const parsed = settingsSchema.safeParse(process.env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new SettingsError(`bad benchmark setting: ${problems.join('; ')}`);
-}
 
 const ROOT = resolve(__dirname, '../../..');
 /** The supervisor's wait between SIGTERM and SIGKILL per node; the bench waits a little longer for all. */
@@ -176,7 +170,7 @@ let cleanup: (() => Promise<void>) | undefined;
 let interrupted = false;
 
 async function main(): Promise<void> {
-  const settings = readSettings();
+  const settings = readBenchSettings(settingsSchema);
   const started = performance.now();
   let environment: BenchEnvironment | undefined;
   let cluster: ClusterProcess | undefined;
@@ -275,18 +269,4 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-void main()
-  .catch((error: unknown) => {
-    const detail =
-      error instanceof SettingsError
-        ? error.message
-        : error instanceof Error
-          ? (error.stack ?? error.message)
-          : String(error);
-    process.stderr.write(`bench:gateway failed: ${detail}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    // Bounded by design: exit even if some library left a handle open.
-    process.exit();
-  });
+runBench('bench:gateway', main);

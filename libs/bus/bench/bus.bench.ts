@@ -2,7 +2,13 @@
 // Settings (environment): BENCH_DURATION_MS, BENCH_ROUNDS, BENCH_CONCURRENCY (comma list), BENCH_WARMUP_MS.
 // It runs in a vhost and a Postgres schema of its own on the local services, and removes both afterwards.
 import { z } from 'zod';
-import { createPgSchema, createRabbitVhost, stopAllNodeProcesses } from '@trellis/testing';
+import {
+  createPgSchema,
+  createRabbitVhost,
+  readBenchSettings,
+  runBench,
+  stopAllNodeProcesses,
+} from '@trellis/testing';
 import { createBusWorkloads } from './bus-workload';
 import { createRawDurableWorkload, createRawTransientWorkload } from './raw-amqplib';
 import { printReport, pairByPolicy } from './report';
@@ -23,18 +29,6 @@ const settingsSchema = z.object({
     .pipe(z.array(z.number().int().positive()).min(1)),
 });
 
-type Settings = z.infer<typeof settingsSchema>;
-
-/** A bad environment setting: reported by its message alone (the stack says nothing useful). */
-class SettingsError extends Error {}
-
-function readSettings(): Settings {
-  const parsed = settingsSchema.safeParse(process.env);
-  if (parsed.success) return parsed.data;
-  const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-  throw new SettingsError(`bad benchmark setting: ${problems.join('; ')}`);
-}
-
 function progress(m: Measurement): void {
   const errors = m.errors + m.warmupErrors > 0 ? `, ${m.errors} errors (+${m.warmupErrors} in warm-up)` : '';
   process.stderr.write(
@@ -43,7 +37,7 @@ function progress(m: Measurement): void {
 }
 
 async function main(): Promise<void> {
-  const settings = readSettings();
+  const settings = readBenchSettings(settingsSchema);
   const vhost = await createRabbitVhost('bench');
   const pg = await createPgSchema('bench');
   const workloads: Workload[] = [
@@ -74,18 +68,4 @@ async function main(): Promise<void> {
   if (results.some((r) => r.errors > 0)) process.exitCode = 1;
 }
 
-void main()
-  .catch((error: unknown) => {
-    const detail =
-      error instanceof SettingsError
-        ? error.message
-        : error instanceof Error
-          ? (error.stack ?? error.message)
-          : String(error);
-    process.stderr.write(`bench:bus failed: ${detail}\n`);
-    process.exitCode = 1;
-  })
-  .finally(() => {
-    // Bounded by design: exit even if some library left a handle open.
-    process.exit();
-  });
+runBench('bench:bus', main);

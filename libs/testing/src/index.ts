@@ -27,3 +27,6 @@ export type { WaitForOptions } from './wait-for';
 
 /** Restart the local RabbitMQ application, dropping every connection. */
 export { restartBroker } from './restart-broker';
+
+/** Benchmark entry points: settings from the environment, and an exit that always comes. */
+export { readBenchSettings, runBench } from './bench-entry';
