@@ -1,7 +1,8 @@
-// Runs one cart node: sessions and carts over the bus, both datasets in Redis until the ring lands.
+// Runs one cart node: sessions and carts over the bus, each dataset shared across the cart family's ring as
+// its settings say.
 import { settings, telemetry } from './telemetry';
 
-import { RedisDataStore } from '@trellis/data';
+import { DataNode } from '@trellis/data';
 import { bootstrapNode, createLogger } from '@trellis/node-kit';
 import { createCartModule } from './cart.module';
 
@@ -11,15 +12,16 @@ const logger = createLogger({
   level: settings.LOG_LEVEL,
 });
 
-// The store is created inside the Nest module; until the application exists the node is not ready anyway.
-let store: RedisDataStore | undefined;
+// The data node is created inside the Nest module; until the application exists the node is not ready anyway.
+let dataNode: DataNode | undefined;
 
 void bootstrapNode({
   module: createCartModule(settings, logger),
   settings,
   logger,
   telemetry,
-  checks: { store: () => store?.isReady ?? false },
+  checks: { datasets: () => dataNode?.ready ?? false },
+  describe: () => ({ datasets: dataNode?.describe() ?? [] }),
 }).then((node) => {
-  store = node.app.get(RedisDataStore);
+  dataNode = node.app.get(DataNode);
 });

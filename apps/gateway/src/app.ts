@@ -21,6 +21,7 @@ import { toProblem } from './problem';
 import type { RouteDependencies } from './route-dependencies';
 import { ClusterMembers } from './cluster-members';
 import { InterfaceLiveness } from './interface-liveness';
+import { KeyedRings } from './keyed-rings';
 import { registerBooksRoutes } from './routes/books-routes';
 import { registerCartRoutes } from './routes/cart-routes';
 import { registerClusterRoutes } from './routes/cluster-routes';
@@ -40,12 +41,15 @@ const exemptFromBackPressure = /^\/health\//;
 /**
  * Builds a gateway node. With `bus`, the caller owns that bus (tests share one with their stand-in
  * handlers); without, the gateway connects to `settings.amqpUrl` and closes the bus when the app closes.
+ * `rings` are the rings the bus routes keyed calls by (started here, stopped when the app closes); without,
+ * the gateway follows the rings only for its cluster view and keyed calls go to shared queues.
  * `logger` defaults to one built from the settings. Nothing listens until the caller calls `listen`.
  */
 export async function createGatewayApp(
   settings: GatewaySettings,
   bus?: Bus,
   logger: Logger = createLogger(settings),
+  rings: KeyedRings = new KeyedRings({ redisUrl: settings.redisUrl, dataPrefix: settings.dataPrefix, logger }),
 ): Promise<FastifyInstance> {
   if (settings.sessionSecret === developmentSessionSecret) {
     logger.warn('SESSION_SECRET is not set: session tokens are signed with the public development secret');
@@ -56,6 +60,7 @@ export async function createGatewayApp(
       url: settings.amqpUrl,
       prefix: settings.busPrefix,
       logger,
+      keyRouter: rings.keyRouter,
       ...(settings.nodeId === undefined ? {} : { nodeId: settings.nodeId }),
     }));
 
@@ -66,6 +71,8 @@ export async function createGatewayApp(
     bodyLimit: settings.bodyLimitBytes,
   });
   if (bus === undefined) app.addHook('onClose', async () => ownBus.close());
+  await rings.start();
+  app.addHook('onClose', async () => rings.stop());
 
   // The cluster view: every node's heartbeats (node-kit's bootstrap announces this gateway too).
   const members = new ClusterMembers();
@@ -78,6 +85,7 @@ export async function createGatewayApp(
     authenticator: new Authenticator(ownBus, tokens),
     liveness: new InterfaceLiveness(ownBus),
     members,
+    rings,
   };
 
   const limit = new InFlightLimit(settings.maxInFlight);

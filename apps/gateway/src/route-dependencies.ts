@@ -1,5 +1,6 @@
 import type { ClusterMembers } from './cluster-members';
 import type { InterfaceLiveness } from './interface-liveness';
+import type { KeyedRings } from './keyed-rings';
 import type { Bus } from '@trellis/bus';
 
 import type { Authenticator } from './authenticator';
@@ -14,4 +15,6 @@ export interface RouteDependencies {
   readonly liveness: Pick<InterfaceLiveness, 'liveHandlers' | 'missing'>;
   /** The live nodes, from their heartbeats (cluster view). */
   readonly members: Pick<ClusterMembers, 'live'>;
+  /** The rings of keyed node families (cluster view: who holds a key). */
+  readonly rings: Pick<KeyedRings, 'ringOf' | 'preferenceList'>;
 }

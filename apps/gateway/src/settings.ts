@@ -27,6 +27,10 @@ export interface GatewaySettings {
   readonly maxInFlight: number;
   /** Largest request body accepted, in bytes (`GATEWAY_BODY_LIMIT_BYTES`, 65536). */
   readonly bodyLimitBytes: number;
+  /** Redis, where the rings of keyed node families live (`REDIS_URL`, redis://127.0.0.1:6379). */
+  readonly redisUrl: string;
+  /** The deployment's key prefix in Redis (`DATA_PREFIX`, trellis). */
+  readonly dataPrefix: string;
   /** Pino level (`LOG_LEVEL`, info). */
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
@@ -62,6 +66,8 @@ export function gatewaySettingsFrom(values: z.output<typeof gatewaySettingsSchem
     sessionSecret: values.SESSION_SECRET,
     maxInFlight: values.GATEWAY_MAX_IN_FLIGHT,
     bodyLimitBytes: values.GATEWAY_BODY_LIMIT_BYTES,
+    redisUrl: values.REDIS_URL,
+    dataPrefix: values.DATA_PREFIX,
     logLevel: values.LOG_LEVEL,
   };
 }

@@ -203,7 +203,7 @@ describe('the gateway turns the bookshop journey into bus calls', () => {
     const heartbeat = startHeartbeat(
       nodesBus,
       { NODE_ID: 'cart-9', NODE_FAMILY: 'cart', NODE_TYPE: 'logic' },
-      200,
+      { intervalMs: 200 },
     );
     const cluster = await waitFor(
       async () => {

@@ -42,3 +42,4 @@ export {
   userId,
 } from './bookshop';
 export { nodeDescription, nodeHeartbeat } from './cluster';
+export type { NodeDescription } from './cluster';

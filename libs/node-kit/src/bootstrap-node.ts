@@ -11,7 +11,7 @@ import type { HealthCheck, HealthServer } from './health-server';
 import { startHealthServer } from './health-server';
 import { NestPinoLogger } from './nest-logger';
 import type { NodeSettings } from './settings';
-import type { Heartbeat } from './heartbeat';
+import type { Heartbeat, NodeDescriptionExtras } from './heartbeat';
 import { startHeartbeat } from './heartbeat';
 import { describeStartupFailure } from './startup-failure';
 import type { Telemetry } from './telemetry';
@@ -29,6 +29,8 @@ export interface BootstrapNodeOptions {
   checks?: Record<string, HealthCheck>;
   /** The handle from `startTelemetry`, flushed at shutdown. */
   telemetry?: Telemetry;
+  /** What the node adds to its heartbeat (e.g. its datasets' sharing), read from the application at each beat. */
+  describe?: (app: INestApplicationContext) => NodeDescriptionExtras;
   /**
    * Only for the front-end node: serve HTTP through this Nest adapter (e.g. `new FastifyAdapter()` from
    * `@nestjs/platform-fastify`, which the gateway depends on) at this address; port 0 picks a free one.
@@ -138,7 +140,11 @@ export async function bootstrapNode(options: BootstrapNodeOptions): Promise<Runn
     if (bus !== undefined) {
       checks['bus'] = () => bus.isConnected;
       observeBusMetrics(bus);
-      heartbeat = startHeartbeat(bus, settings);
+      const describe = options.describe;
+      const running = app;
+      heartbeat = startHeartbeat(bus, settings, {
+        describe: describe === undefined ? undefined : () => describe(running),
+      });
     }
     Object.assign(checks, options.checks);
     readMetrics = () => ({ bus: bus?.metrics.snapshot() ?? [] });

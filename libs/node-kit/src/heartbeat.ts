@@ -1,6 +1,10 @@
 import type { Bus } from '@trellis/bus';
-import type { NodeSettings } from './settings';
+import type { NodeDescription } from '@trellis/contracts';
 import { nodeHeartbeat } from '@trellis/contracts';
+import type { NodeSettings } from './settings';
+
+/** What a node may add to its heartbeat besides who it is (see `nodeDescription`). */
+export type NodeDescriptionExtras = Pick<NodeDescription, 'datasets'>;
 
 /** A running heartbeat; `stop()` ends it (first thing at shutdown, so the node stops looking alive). */
 export interface Heartbeat {
@@ -15,8 +19,9 @@ export interface Heartbeat {
 export function startHeartbeat(
   bus: Pick<Bus, 'emit'>,
   settings: Pick<NodeSettings, 'NODE_ID' | 'NODE_FAMILY' | 'NODE_TYPE'>,
-  intervalMs = 2_000,
+  options: { intervalMs?: number; describe?: (() => NodeDescriptionExtras) | undefined } = {},
 ): Heartbeat {
+  const intervalMs = options.intervalMs ?? 2_000;
   const description = {
     nodeId: settings.NODE_ID,
     family: settings.NODE_FAMILY,
@@ -26,7 +31,7 @@ export function startHeartbeat(
     intervalMs,
   };
   const beat = () => {
-    bus.emit(nodeHeartbeat, description).catch(() => undefined);
+    bus.emit(nodeHeartbeat, { ...description, ...options.describe?.() }).catch(() => undefined);
   };
   beat();
   const timer = setInterval(beat, intervalMs);

@@ -43,4 +43,4 @@ export type { StartupSettings } from './startup-failure';
 
 /** Announces a node on the bus every few seconds (the cluster view's source). */
 export { startHeartbeat } from './heartbeat';
-export type { Heartbeat } from './heartbeat';
+export type { Heartbeat, NodeDescriptionExtras } from './heartbeat';

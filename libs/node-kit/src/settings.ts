@@ -60,6 +60,11 @@ export const commonNodeSettings = z.object({
     'postgresql://postgres@127.0.0.1:5432/postgres',
   ).default('postgresql://postgres@127.0.0.1:5432/postgres'),
   REDIS_URL: urlSetting(['redis:', 'rediss:'], 'redis://127.0.0.1:6379').default('redis://127.0.0.1:6379'),
+  // The deployment's key prefix in Redis (rings, memberships), so deployments sharing one Redis never meet.
+  DATA_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, { error: 'may hold only letters, digits, "_", "-" and ".", e.g. trellis' })
+    .default('trellis'),
   HEALTH_PORT: wholeNumber(0, 65_535, 0),
   HEALTH_HOST: z
     .string()

@@ -71,6 +71,29 @@ const ratio = fields({ min: ratioBound('min'), max: ratioBound('max') })
     error: 'min must not exceed max',
   });
 
+/** The talk's sharing strategies of a dataset. */
+export const SHARING_STRATEGIES = ['nothing', 'something', 'everything'] as const;
+
+const replicaCount = (name: string) =>
+  z
+    .int({ error: (issue) => `${name} must be a whole number from 1 to 7${got(issue.input)}` })
+    .min(1, { error: (issue) => `${name} must be a whole number from 1 to 7${got(issue.input)}` })
+    .max(7, { error: (issue) => `${name} must be a whole number from 1 to 7${got(issue.input)}` })
+    .optional();
+
+/** How one dataset of a family is shared (the nodes read it as `DATASET_<NAME>_*` variables). */
+const datasetSchema = fields({
+  sharing: oneOf(SHARING_STRATEGIES),
+  replicas: replicaCount('replicas'),
+  writeAcks: replicaCount('writeAcks'),
+})
+  .refine((dataset) => dataset.sharing === 'something' || (dataset.replicas ?? dataset.writeAcks) === undefined, {
+    error: 'replicas and writeAcks apply to sharing: something only',
+  })
+  .refine((dataset) => (dataset.writeAcks ?? 0) <= (dataset.replicas ?? 2), {
+    error: 'writeAcks must not exceed replicas (default 2)',
+  });
+
 /** One node family: what runs, how many, and how it is started. */
 export const familySchema = fields({
   type: oneOf(NODE_TYPES),
@@ -86,6 +109,14 @@ export const familySchema = fields({
       z.string().regex(ENV_NAME, { error: 'must be an environment variable name (letters, digits, _)' }),
       z.string({ error: (issue) => `must be a string (quote numbers)${got(issue.input)}` }),
       { error: (issue) => `must be a mapping of variable names to strings${got(issue.input)}` },
+    )
+    .optional(),
+  /** How each of the family's keyed datasets is shared; the environment's `DATASET_<NAME>_*` overrides it. */
+  datasets: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9]*$/, { error: 'dataset names are lower-case letters and digits, e.g. carts' }),
+      datasetSchema,
+      { error: (issue) => `must be a mapping of dataset names to their sharing${got(issue.input)}` },
     )
     .optional(),
 });

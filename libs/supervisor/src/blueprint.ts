@@ -7,7 +7,7 @@ import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 
 import { blueprintSchema } from './blueprint-schema';
-import type { NodeType, Profile, RatioName } from './blueprint-schema';
+import type { BlueprintFile, NodeType, Profile, RatioName } from './blueprint-schema';
 import { SupervisorErrors } from './errors';
 import type { BlueprintProblem } from './errors';
 import { checkRatios } from './ratios';
@@ -134,7 +134,7 @@ export function parseBlueprint(
       count: override?.count ?? family.count,
       profile: family.profile,
       script: family.script,
-      env: family.env ?? {},
+      env: { ...datasetEnvironment(family.datasets ?? {}, env), ...family.env },
       countOverriddenBy: override?.variable,
     };
   });
@@ -161,4 +161,26 @@ export async function loadBlueprint(
     throw refuse(path, [{ at: '(file)', message: `cannot be read: ${reason}` }]);
   }
   return parseBlueprint(text, path, env);
+}
+
+/**
+ * The `DATASET_<NAME>_SHARING`, `_REPLICAS` and `_WRITE_ACKS` variables of a family's datasets, leaving out
+ * every variable `env` already sets, so the environment overrides the blueprint (and so the nodes inherit it).
+ */
+function datasetEnvironment(
+  datasets: NonNullable<BlueprintFile['families'][string]['datasets']>,
+  env: Readonly<Record<string, string | undefined>>,
+): Record<string, string> {
+  const variables: Record<string, string> = {};
+  for (const [name, dataset] of Object.entries(datasets)) {
+    const prefix = `DATASET_${name.toUpperCase()}_`;
+    const sharingSet = env[`${prefix}SHARING`] !== undefined && env[`${prefix}SHARING`] !== '';
+    const values = { SHARING: dataset.sharing, REPLICAS: dataset.replicas, WRITE_ACKS: dataset.writeAcks };
+    for (const [suffix, value] of Object.entries(values)) {
+      // An overridden strategy takes none of the blueprint's parameters, which may not apply to it.
+      if (value === undefined || env[`${prefix}${suffix}`] !== undefined || (sharingSet && suffix !== 'SHARING')) continue;
+      variables[`${prefix}${suffix}`] = String(value);
+    }
+  }
+  return variables;
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 
 import { calledInterfaces, interfaceView } from '../called-interfaces';
+import type { ClusterMember } from '../cluster-members';
 import type { RouteDependencies } from '../route-dependencies';
 
 const clusterView = z.object({
@@ -34,16 +35,39 @@ const clusterView = z.object({
       }),
     )
     .describe('The nodes heard from in their last three heartbeats.'),
+  datasets: z
+    .array(
+      z.object({
+        family: z.string(),
+        name: z.string(),
+        sharing: z.enum(['nothing', 'something', 'everything']),
+        replicas: z.number().int().describe('Nodes holding each key, owner first; 0 means every member.'),
+        writeAcks: z.number().int(),
+        merge: z.string(),
+        epoch: z.number().int().describe('The ring epoch of the family (0 before its first member joined).'),
+        members: z.array(z.string()),
+        preferenceList: z
+          .array(z.string())
+          .describe("With ?key=K: the nodes that hold K's data, owner first.")
+          .optional(),
+      }),
+    )
+    .describe('Keyed datasets of the live nodes, with their sharing strategy, as their nodes announce them.'),
+});
+
+const clusterQuery = z.object({
+  key: z.string().min(1).max(256).describe('A dataset key (a session id) to show the preference list of.').optional(),
 });
 
 /**
  * `GET /v1/cluster` for operators: the live nodes (id, node type, family, pid, start time, from their
- * heartbeats) and each interface the gateway depends on with its retry strategy, timeout and how many nodes
- * serve it now. Not yet behind operator authentication.
+ * heartbeats), each interface the gateway depends on with its retry strategy, timeout and how many nodes
+ * serve it now, and each keyed dataset with its sharing strategy and ring (with `?key=K`, the nodes holding
+ * K, owner first). Not yet behind operator authentication.
  */
 export function registerClusterRoutes(
   app: FastifyInstance,
-  deps: Pick<RouteDependencies, 'liveness' | 'members'>,
+  deps: Pick<RouteDependencies, 'liveness' | 'members' | 'rings'>,
 ): void {
   app.get(
     '/v1/cluster',
@@ -51,10 +75,12 @@ export function registerClusterRoutes(
       schema: {
         tags: ['operations'],
         summary: "The live nodes, and the interfaces the gateway calls with each one's policy and timeout",
+        querystring: clusterQuery,
         response: { 200: clusterView },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const { key } = request.query as z.output<typeof clusterQuery>;
       const live = await deps.liveness.liveHandlers();
       const interfaces = calledInterfaces.map((contract) => {
         const handlers = live[contract.name];
@@ -62,7 +88,35 @@ export function registerClusterRoutes(
           ? interfaceView(contract)
           : { ...interfaceView(contract), liveHandlers: handlers };
       });
-      return reply.send({ interfaces, liveNodes: deps.members.live() });
+      const liveNodes = deps.members.live();
+      return reply.send({ interfaces, liveNodes, datasets: datasetsView(liveNodes, deps.rings, key) });
     },
   );
+}
+
+/** Each family's datasets as its first live node announces them, with the family's ring. */
+function datasetsView(
+  liveNodes: readonly ClusterMember[],
+  rings: RouteDependencies['rings'],
+  key: string | undefined,
+): z.output<typeof clusterView>['datasets'] {
+  const seen = new Set<string>();
+  const view: z.output<typeof clusterView>['datasets'] = [];
+  for (const node of liveNodes) {
+    if (node.datasets === undefined || seen.has(node.family)) continue;
+    seen.add(node.family);
+    const ring = rings.ringOf(node.family);
+    for (const dataset of node.datasets) {
+      const members = [...(ring?.members ?? [])];
+      const holders = dataset.replicas === 0 ? members.length : dataset.replicas;
+      view.push({
+        family: node.family,
+        ...dataset,
+        epoch: ring?.epoch ?? 0,
+        members,
+        ...(key === undefined ? {} : { preferenceList: rings.preferenceList(node.family, key, holders) }),
+      });
+    }
+  }
+  return view;
 }

@@ -26,6 +26,11 @@ export interface CartReplicaOptions {
    * it); set it in tests so runs are reproducible.
    */
   readonly clientId?: number;
+  /**
+   * The doc to keep the cart in (default a new one). A dataset that keeps more than the cart in a doc (its
+   * expiry, say) passes its own; the cart then uses only its one root-level map.
+   */
+  readonly doc?: Y.Doc;
 }
 
 /** Receives an encoded Yjs update made by this replica, to publish to the other replicas. */
@@ -72,7 +77,7 @@ export class CartReplica {
   constructor(options: CartReplicaOptions) {
     assertId('writerId', options.writerId);
     this.writerId = options.writerId;
-    this.doc = new Y.Doc();
+    this.doc = options.doc ?? new Y.Doc();
     if (options.clientId !== undefined) this.doc.clientID = options.clientId;
     this.slots = this.doc.getMap<number>(SLOTS_MAP);
   }

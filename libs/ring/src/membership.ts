@@ -2,7 +2,7 @@
 // and a recomputed claim committed by compare-and-set whenever the live members differ from the ring's.
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { DataErrors } from '../errors';
+import { RingErrors } from './errors';
 import { assign, preferenceList } from './claim';
 import { checkPartitionCount, defaultPartitionCount, partitionOf } from './partitions';
 import type { RingState } from './ring-store';
@@ -30,8 +30,16 @@ export interface MembershipOptions {
   logger?: Logger;
 }
 
-/** Rounds of read, compute, compare-and-set in one refresh before it gives up with `data.contended`. */
+/**
+ * Called with each newly adopted ring and the ring it follows: the one this node's commit replaced, or else the
+ * one this node adopted before (undefined for the first). Data moves between the two rings' holders.
+ */
+export type RingListener = (ring: RingState, previous: RingState | undefined) => void;
+
+/** Rounds of read, compute, compare-and-set in one refresh before it gives up with `ring.contended`. */
 const maxRefreshRounds = 16;
+/** The part of the dead-after time a confirmed heartbeat keeps this node an owner (see `holdsLease`). */
+const leaseFraction = 0.8;
 
 const sameMembers = (a: readonly string[], b: readonly string[]): boolean =>
   a.length === b.length && a.every((member, i) => member === b[i]);
@@ -49,7 +57,9 @@ export class Membership {
   private readonly heartbeatEveryMs: number;
   private timer: NodeJS.Timeout | undefined;
   private ring: RingState | undefined;
-  private readonly listeners = new Set<(ring: RingState) => void>();
+  /** When the last heartbeat that Redis confirmed was sent (monotonic clock, ms); 0 before the first. */
+  private confirmedAt = 0;
+  private readonly listeners = new Set<RingListener>();
 
   private readonly redis: Redis;
 
@@ -84,19 +94,19 @@ export class Membership {
 
   /**
    * Connects, announces this node, starts the heartbeat and commits or adopts a ring that includes it.
-   * Rejects with `data.unavailable` when Redis cannot be reached.
+   * Rejects with `ring.unavailable` when Redis cannot be reached.
    */
   async join(): Promise<RingState> {
     if (this.redis.status === 'wait') {
       try {
         await this.redis.connect();
       } catch (error) {
-        throw DataErrors.unavailable.create('cannot connect to Redis for ring membership', undefined, {
+        throw RingErrors.unavailable.create('cannot connect to Redis for ring membership', undefined, {
           cause: error,
         });
       }
     }
-    await this.store.heartbeat(this.nodeId, this.deadAfterMs);
+    await this.heartbeat();
     this.timer = setInterval(() => {
       this.beat().catch((error: unknown) =>
         this.options.logger?.warn({ err: error }, 'ring heartbeat failed'),
@@ -106,12 +116,20 @@ export class Membership {
     return this.refresh();
   }
 
-  /** Stops the heartbeat, withdraws this node, commits the ring without it, and closes the connection. */
-  async leave(): Promise<void> {
+  /**
+   * Stops the heartbeat, withdraws this node, commits the ring without it and closes the connection.
+   * Resolves to that ring (what a handoff of this node's data follows), or undefined when this node was the
+   * last member or Redis could not be reached (the others then find it dead once its heartbeat expires).
+   */
+  async leave(): Promise<RingState | undefined> {
     this.stopTimer();
+    this.confirmedAt = 0;
     try {
       await this.store.remove(this.nodeId);
-      await this.refresh();
+      return await this.refresh();
+    } catch (error) {
+      this.options.logger?.warn({ err: error }, 'could not withdraw from the ring');
+      return undefined;
     } finally {
       await this.redis.quit().catch(() => this.redis.disconnect());
     }
@@ -123,6 +141,7 @@ export class Membership {
    */
   abandon(): void {
     this.stopTimer();
+    this.confirmedAt = 0;
     this.redis.disconnect();
   }
 
@@ -135,8 +154,8 @@ export class Membership {
       const live = await this.store.liveMembers();
       const stored = await this.store.read();
       if (live.length === 0 || (stored !== undefined && sameMembers(stored.members, live))) {
-        if (stored !== undefined) return this.adopt(stored);
-        throw DataErrors.unavailable.create(
+        if (stored !== undefined) return this.adopt(stored, this.ring);
+        throw RingErrors.unavailable.create(
           `no live member in ring ${this.options.family} to assign partitions to`,
         );
       }
@@ -145,10 +164,10 @@ export class Membership {
       const committed = await this.store.compareAndSet(stored?.epoch ?? 0, live, owners);
       if (committed !== undefined) {
         this.options.logger?.info({ epoch: committed.epoch, members: committed.members }, 'ring committed');
-        return this.adopt(committed);
+        return this.adopt(committed, stored);
       }
     }
-    throw DataErrors.contended.create(
+    throw RingErrors.contended.create(
       `ring ${this.options.family} kept changing during ${maxRefreshRounds} rounds`,
     );
   }
@@ -165,21 +184,50 @@ export class Membership {
   }
 
   /** Calls `listener` with each newly adopted ring (a higher epoch); returns a function that stops it. */
-  onChange(listener: (ring: RingState) => void): () => void {
+  onChange(listener: RingListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
 
-  private async beat(): Promise<void> {
+  /**
+   * True while this node can be sure the others still count it as a member: its last confirmed heartbeat was
+   * sent less than the dead-after time ago (less a safety margin for timer and command delays). The others
+   * declare it dead only after that time since the heartbeat landed, which is no earlier than it was sent,
+   * so a node that lost Redis stops acting as an owner before any other node can take its partitions over.
+   * Measured on the monotonic clock, so wall-clock jumps do not matter; the clocks' rates must agree.
+   */
+  holdsLease(): boolean {
+    return this.confirmedAt > 0 && performance.now() - this.confirmedAt < this.deadAfterMs * leaseFraction;
+  }
+
+  /**
+   * Makes sure this node has adopted a ring at least as new as `epoch`, which another node saw (e.g. in a
+   * replication or fetch message): re-reads the stored ring when this node is behind. Resolves to the ring now
+   * adopted, which may still be older when the other node's ring is not committed yet.
+   */
+  async catchUpWith(epoch: number): Promise<RingState | undefined> {
+    if (this.ring !== undefined && this.ring.epoch >= epoch) return this.ring;
+    await this.refresh();
+    return this.ring;
+  }
+
+  private async heartbeat(): Promise<void> {
+    const sentAt = performance.now();
     await this.store.heartbeat(this.nodeId, this.deadAfterMs);
+    this.confirmedAt = Math.max(this.confirmedAt, sentAt);
+  }
+
+  private async beat(): Promise<void> {
+    await this.heartbeat();
     await this.refresh();
   }
 
-  private adopt(ring: RingState): RingState {
+  private adopt(ring: RingState, previous: RingState | undefined): RingState {
     // Two refreshes may finish out of order; never go back to an older epoch.
     if (this.ring !== undefined && ring.epoch <= this.ring.epoch) return this.ring;
+    const replaced = previous !== undefined && (this.ring === undefined || previous.epoch > this.ring.epoch) ? previous : this.ring;
     this.ring = ring;
-    for (const listener of this.listeners) listener(ring);
+    for (const listener of this.listeners) listener(ring, replaced);
     return ring;
   }
 

@@ -3,7 +3,7 @@
 // claim-then-commit, with Redis as the single place of commitment).
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { DataErrors } from '../errors';
+import { RingErrors } from './errors';
 import type { Owners } from './claim';
 
 /** A committed ring: its epoch (1 for the first, +1 per change), the members it was computed for, the owners. */
@@ -64,7 +64,7 @@ export class RingStore {
     this.memberKeyPrefix = `${prefix}:member:${family}:`;
   }
 
-  /** The committed ring, or undefined before the first commit. Rejects with `data.corrupt_value` on a bad value. */
+  /** The committed ring, or undefined before the first commit. Rejects with `ring.corrupt` on a bad value. */
   async read(): Promise<RingState | undefined> {
     const text = await this.redis.get(this.ringKey);
     if (text === null) return undefined;
@@ -72,11 +72,11 @@ export class RingStore {
     try {
       parsed = JSON.parse(text);
     } catch (error) {
-      throw DataErrors.corruptValue.create(`${this.ringKey} is not JSON`, undefined, { cause: error });
+      throw RingErrors.corrupt.create(`${this.ringKey} is not JSON`, undefined, { cause: error });
     }
     const result = ringSchema.safeParse(parsed);
     if (!result.success)
-      throw DataErrors.corruptValue.create(`${this.ringKey} is not a ring: ${result.error.message}`);
+      throw RingErrors.corrupt.create(`${this.ringKey} is not a ring: ${result.error.message}`);
     return result.data;
   }
 

@@ -1,5 +1,6 @@
 import type { KeyRouter } from '@trellis/bus';
 import type { Membership } from './membership';
+import type { RingObserver } from './ring-observer';
 
 /**
  * The bus's keyed routing from the ring: a call routed by key goes to the node that owns the key's partition
@@ -9,7 +10,7 @@ import type { Membership } from './membership';
  * family's shared queue, where any node takes it.
  */
 export function ringKeyRouter(
-  byInterfaceFamily: Readonly<Record<string, Pick<Membership, 'preferenceList'>>>,
+  byInterfaceFamily: Readonly<Record<string, Pick<Membership | RingObserver, 'preferenceList'>>>,
 ): KeyRouter {
   return {
     nodeFor: (contractName, key) => {
