@@ -1,7 +1,12 @@
 // The cart node's Nest module: its bus, its data bus and ring membership, its two datasets and its handlers,
 // built from validated settings.
 import { Inject, Injectable, Module } from '@nestjs/common';
-import type { DynamicModule, OnApplicationBootstrap, OnApplicationShutdown, OnModuleDestroy } from '@nestjs/common';
+import type {
+  DynamicModule,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleDestroy,
+} from '@nestjs/common';
 import { Bus } from '@trellis/bus';
 import { BusModule } from '@trellis/bus-nest';
 import { DataNode, dataBusRouter, sharingOf } from '@trellis/data';

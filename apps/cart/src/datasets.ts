@@ -13,7 +13,12 @@ export function cartDatasets(ttlSeconds: number): {
   carts: DatasetDefinition<Cart>;
 } {
   return {
-    sessions: defineDataset({ name: 'sessions', schema: sessionSchema, merge: singleValue<Session>(), ttlSeconds }),
+    sessions: defineDataset({
+      name: 'sessions',
+      schema: sessionSchema,
+      merge: singleValue<Session>(),
+      ttlSeconds,
+    }),
     // A cart lives as long as a session would: it expires once nobody can reach it.
     carts: defineDataset({ name: 'carts', schema: cartSchema, merge: addWinsCart, ttlSeconds }),
   };

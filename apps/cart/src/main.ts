@@ -21,7 +21,7 @@ void bootstrapNode({
   logger,
   telemetry,
   checks: { datasets: () => dataNode?.ready ?? false },
-  describe: () => ({ datasets: dataNode?.describe() ?? [] }),
+  describe: (app) => ({ datasets: app.get(DataNode).describe() }),
 }).then((node) => {
   dataNode = node.app.get(DataNode);
 });

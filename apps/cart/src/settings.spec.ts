@@ -1,3 +1,4 @@
+import { sharingOf } from '@trellis/data';
 import { readSettings, SettingsError } from '@trellis/node-kit';
 import { describe, expect, it } from 'vitest';
 import { cartSettingsSchema } from './settings';
@@ -12,6 +13,11 @@ describe('cartSettingsSchema', () => {
       REDIS_URL: 'redis://127.0.0.1:6379',
       DATA_PREFIX: 'trellis',
       SESSION_TTL_S: 3600,
+      DATASET_SESSIONS_SHARING: 'something',
+      DATASET_CARTS_SHARING: 'something',
+      RING_PARTITIONS: 64,
+      MEMBERSHIP_DEAD_AFTER_MS: 3000,
+      ANTI_ENTROPY_MS: 5000,
     });
   });
 
@@ -31,5 +37,26 @@ describe('cartSettingsSchema', () => {
     expect(attempt).toThrow(/SESSION_TTL_S="1h": must be a whole number of seconds/);
     expect(attempt).toThrow(/DATA_PREFIX="a b\*": may hold only letters/);
     expect(() => readSettings(cartSettingsSchema, { SESSION_TTL_S: '0' })).toThrow(/SESSION_TTL_S="0"/);
+  });
+
+  it('reads the sharing of each dataset apart, and refuses a bad one naming the variable', () => {
+    const settings = readSettings(cartSettingsSchema, {
+      DATASET_SESSIONS_SHARING: 'everything',
+      DATASET_CARTS_REPLICAS: '3',
+      DATASET_CARTS_WRITE_ACKS: '2',
+    });
+    expect(sharingOf(settings, 'sessions')).toEqual({ strategy: 'everything', replicas: 0, writeAcks: 1 });
+    expect(sharingOf(settings, 'carts')).toEqual({ strategy: 'something', replicas: 3, writeAcks: 2 });
+
+    const attempt = () =>
+      readSettings(cartSettingsSchema, {
+        DATASET_CARTS_SHARING: 'all',
+        DATASET_SESSIONS_REPLICAS: '9',
+        MEMBERSHIP_DEAD_AFTER_MS: '100',
+      });
+    expect(attempt).toThrow(SettingsError);
+    expect(attempt).toThrow(/DATASET_CARTS_SHARING="all": must be one of nothing, something, everything/);
+    expect(attempt).toThrow(/DATASET_SESSIONS_REPLICAS="9": must be a whole number from 1 to 7/);
+    expect(attempt).toThrow(/MEMBERSHIP_DEAD_AFTER_MS="100": must be a whole number from 300 to 60000/);
   });
 });

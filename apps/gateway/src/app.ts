@@ -49,7 +49,11 @@ export async function createGatewayApp(
   settings: GatewaySettings,
   bus?: Bus,
   logger: Logger = createLogger(settings),
-  rings: KeyedRings = new KeyedRings({ redisUrl: settings.redisUrl, dataPrefix: settings.dataPrefix, logger }),
+  rings: KeyedRings = new KeyedRings({
+    redisUrl: settings.redisUrl,
+    dataPrefix: settings.dataPrefix,
+    logger,
+  }),
 ): Promise<FastifyInstance> {
   if (settings.sessionSecret === developmentSessionSecret) {
     logger.warn('SESSION_SECRET is not set: session tokens are signed with the public development secret');

@@ -11,7 +11,12 @@ import type { GatewaySettings } from './settings';
 @Module({})
 export class GatewayModule {
   /** `rings` must be the ones whose `keyRouter` the bus options carry. */
-  static forRoot(settings: GatewaySettings, logger: Logger, bus: BusOptions, rings: KeyedRings): DynamicModule {
+  static forRoot(
+    settings: GatewaySettings,
+    logger: Logger,
+    bus: BusOptions,
+    rings: KeyedRings,
+  ): DynamicModule {
     return {
       module: GatewayModule,
       imports: [BusModule.forRoot(bus)],

@@ -22,7 +22,12 @@ export class KeyedRings {
     for (const family of new Set(Object.values(servingFamilies))) {
       this.observers.set(
         family,
-        new RingObserver({ url: options.redisUrl, prefix: options.dataPrefix, family, logger: options.logger }),
+        new RingObserver({
+          url: options.redisUrl,
+          prefix: options.dataPrefix,
+          family,
+          logger: options.logger,
+        }),
       );
     }
     const byInterfaceFamily: Record<string, RingObserver> = {};

@@ -16,7 +16,12 @@ const logger = createLogger(settings);
 const rings = new KeyedRings({ redisUrl: settings.redisUrl, dataPrefix: settings.dataPrefix, logger });
 
 void bootstrapNode({
-  module: GatewayModule.forRoot(settings, logger, { ...busOptionsFor(nodeSettings, logger), keyRouter: rings.keyRouter }, rings),
+  module: GatewayModule.forRoot(
+    settings,
+    logger,
+    { ...busOptionsFor(nodeSettings, logger), keyRouter: rings.keyRouter },
+    rings,
+  ),
   settings: nodeSettings,
   logger,
   telemetry,

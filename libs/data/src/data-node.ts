@@ -72,7 +72,12 @@ export class DataNode {
     // One id per process: a restarted node never writes into a doc as the writer it was before.
     const writerId = `${options.membership.nodeId}:${randomUUID()}`;
     for (const { definition, sharing } of options.datasets) {
-      const common = { definition, membership: options.membership, dataBus: options.dataBus, logger: options.logger };
+      const common = {
+        definition,
+        membership: options.membership,
+        dataBus: options.dataBus,
+        logger: options.logger,
+      };
       this.datasets.set(
         definition.name,
         sharing.strategy === 'everything'
@@ -85,7 +90,8 @@ export class DataNode {
   /** The dataset of that definition (as the node declared it). */
   dataset<Value>(definition: DatasetDefinition<Value>): Dataset<Value> {
     const dataset = this.datasets.get(definition.name);
-    if (dataset === undefined) throw new Error(`dataset ${definition.name} is not one of this node's datasets`);
+    if (dataset === undefined)
+      throw new Error(`dataset ${definition.name} is not one of this node's datasets`);
     return dataset as unknown as Dataset<Value>;
   }
 
@@ -99,23 +105,30 @@ export class DataNode {
       entries: await this.owned(dataset).entriesFor(epoch, partitions),
     }));
     await dataBus.subscribe(pushUpdates, ({ dataset, updates }) => this.shared(dataset).applyPushed(updates));
-    await dataBus.handle(syncUpdates, ({ dataset, stateVectors }) => this.shared(dataset).answerSync(stateVectors));
+    await dataBus.handle(syncUpdates, ({ dataset, stateVectors }) =>
+      this.shared(dataset).answerSync(stateVectors),
+    );
     await dataBus.subscribe(announceRing, async ({ epoch }) => {
       await membership.catchUpWith(epoch);
     });
     membership.onChange((ring, previous) => this.follow(ring, previous));
     await membership.join();
+    const shared = [...this.datasets.values()].filter((dataset) => dataset instanceof SharedDataset);
     this.every(this.options.antiEntropyEveryMs ?? 5_000, async () => {
-      await Promise.all(
-        [...this.datasets.values()].map((dataset) =>
-          dataset instanceof SharedDataset ? dataset.antiEntropy() : undefined,
-        ),
-      );
+      await Promise.all(shared.map((dataset) => dataset.antiEntropy()));
     });
     this.every(this.options.sweepEveryMs ?? 10_000, () => {
       const now = Date.now();
       for (const dataset of this.datasets.values()) dataset.sweep(now);
     });
+  }
+
+  /**
+   * The ring this node acts under (the one it last adopted), undefined before it joined. It may lag the stored
+   * ring by up to a heartbeat; tests wait for every node to have adopted the same epoch before they aim calls.
+   */
+  get ring(): RingState | undefined {
+    return this.options.membership.current();
   }
 
   /** True once every dataset has fetched or synced what it holds, and this node still holds its ring lease. */
@@ -156,7 +169,8 @@ export class DataNode {
       [...this.datasets.values()].map((dataset) => dataset.onRingChange(ring, previous)),
     ).then(
       () => undefined,
-      (error: unknown) => this.options.logger.warn({ err: error, epoch: ring.epoch }, 'ring change not followed'),
+      (error: unknown) =>
+        this.options.logger.warn({ err: error, epoch: ring.epoch }, 'ring change not followed'),
     );
     this.changes.add(change);
     void change.finally(() => this.changes.delete(change));
@@ -169,7 +183,9 @@ export class DataNode {
     await Promise.all(
       ring.members
         .filter((member) => member !== self)
-        .map((to) => this.options.dataBus.emit(announceRing, { to, epoch: ring.epoch }).catch(() => undefined)),
+        .map((to) =>
+          this.options.dataBus.emit(announceRing, { to, epoch: ring.epoch }).catch(() => undefined),
+        ),
     );
   }
 
@@ -186,7 +202,9 @@ export class DataNode {
   private owned(name: string): OwnedDataset<unknown> {
     const dataset = this.datasets.get(name);
     if (!(dataset instanceof OwnedDataset)) {
-      throw DataErrors.corruptValue.create(`no share-nothing or share-something dataset ${name} on this node`);
+      throw DataErrors.corruptValue.create(
+        `no share-nothing or share-something dataset ${name} on this node`,
+      );
     }
     return dataset;
   }

@@ -31,7 +31,9 @@ function count(variable: string) {
 type SharingShape<Name extends string> = {
   [K in `DATASET_${Uppercase<Name>}_SHARING`]: z.ZodDefault<z.ZodEnum<{ [S in SharingStrategy]: S }>>;
 } & {
-  [K in `DATASET_${Uppercase<Name>}_REPLICAS` | `DATASET_${Uppercase<Name>}_WRITE_ACKS`]: ReturnType<typeof count>;
+  [K in `DATASET_${Uppercase<Name>}_REPLICAS` | `DATASET_${Uppercase<Name>}_WRITE_ACKS`]: ReturnType<
+    typeof count
+  >;
 };
 
 const variablesOf = (name: string) => {
@@ -70,9 +72,14 @@ export function sharingOf(settings: Readonly<Record<string, unknown>>, name: str
   const replicas = settings[variables.replicas] as number | undefined;
   const writeAcks = settings[variables.writeAcks] as number | undefined;
   if (strategy !== 'something') {
-    const given = [replicas === undefined ? [] : [variables.replicas], writeAcks === undefined ? [] : [variables.writeAcks]].flat();
+    const given = [
+      replicas === undefined ? [] : [variables.replicas],
+      writeAcks === undefined ? [] : [variables.writeAcks],
+    ].flat();
     if (given.length > 0) {
-      throw new Error(`${given.join(' and ')} apply to share-something only; ${variables.sharing} is ${strategy}`);
+      throw new Error(
+        `${given.join(' and ')} apply to share-something only; ${variables.sharing} is ${strategy}`,
+      );
     }
     return { strategy, replicas: strategy === 'nothing' ? 1 : 0, writeAcks: 1 };
   }

@@ -225,7 +225,10 @@ export class Membership {
   private adopt(ring: RingState, previous: RingState | undefined): RingState {
     // Two refreshes may finish out of order; never go back to an older epoch.
     if (this.ring !== undefined && ring.epoch <= this.ring.epoch) return this.ring;
-    const replaced = previous !== undefined && (this.ring === undefined || previous.epoch > this.ring.epoch) ? previous : this.ring;
+    const replaced =
+      previous !== undefined && (this.ring === undefined || previous.epoch > this.ring.epoch)
+        ? previous
+        : this.ring;
     this.ring = ring;
     for (const listener of this.listeners) listener(ring, replaced);
     return ring;

@@ -33,8 +33,14 @@ export class RingObserver {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: RingObserverOptions) {
-    this.redis = new Redis(options.url, { lazyConnect: true, commandTimeout: 1_000, maxRetriesPerRequest: 1 });
-    this.redis.on('error', (error: unknown) => options.logger?.warn({ err: error }, 'Redis connection error'));
+    this.redis = new Redis(options.url, {
+      lazyConnect: true,
+      commandTimeout: 1_000,
+      maxRetriesPerRequest: 1,
+    });
+    this.redis.on('error', (error: unknown) =>
+      options.logger?.warn({ err: error }, 'Redis connection error'),
+    );
     this.store = new RingStore(this.redis, options.prefix, options.family);
   }
 

@@ -87,9 +87,12 @@ const datasetSchema = fields({
   replicas: replicaCount('replicas'),
   writeAcks: replicaCount('writeAcks'),
 })
-  .refine((dataset) => dataset.sharing === 'something' || (dataset.replicas ?? dataset.writeAcks) === undefined, {
-    error: 'replicas and writeAcks apply to sharing: something only',
-  })
+  .refine(
+    (dataset) => dataset.sharing === 'something' || (dataset.replicas ?? dataset.writeAcks) === undefined,
+    {
+      error: 'replicas and writeAcks apply to sharing: something only',
+    },
+  )
   .refine((dataset) => (dataset.writeAcks ?? 0) <= (dataset.replicas ?? 2), {
     error: 'writeAcks must not exceed replicas (default 2)',
   });
@@ -114,7 +117,9 @@ export const familySchema = fields({
   /** How each of the family's keyed datasets is shared; the environment's `DATASET_<NAME>_*` overrides it. */
   datasets: z
     .record(
-      z.string().regex(/^[a-z][a-z0-9]*$/, { error: 'dataset names are lower-case letters and digits, e.g. carts' }),
+      z
+        .string()
+        .regex(/^[a-z][a-z0-9]*$/, { error: 'dataset names are lower-case letters and digits, e.g. carts' }),
       datasetSchema,
       { error: (issue) => `must be a mapping of dataset names to their sharing${got(issue.input)}` },
     )

@@ -79,8 +79,8 @@ describe('parseBlueprint refuses, naming the file, the field and what is allowed
         'replicas: 2, count: 2, profile: cpu, script: apps/cart',
       ),
     );
-    expect(message).toContain(
-      `${FILE}: families.cart: unknown field "replicas"; allowed: type, count, profile, script, env`,
+    expect(message.split('\n')).toContain(
+      `  ${FILE}: families.cart: unknown field "replicas"; allowed: type, count, profile, script, env, datasets`,
     );
   });
 
@@ -206,6 +206,120 @@ describe('count overrides from the environment', () => {
     expect(refusal(valid, { BLUEPRINT_CART_COUNT: '7' })).toContain(
       `${FILE}: ratios.logicPerFrontEnd: logic nodes per front-end node must be between 1 and 8, but 9 per 1 is 9 (gateway=1, cart=7 (from BLUEPRINT_CART_COUNT), orders=2)`,
     );
+  });
+});
+
+describe('datasets of a family', () => {
+  /** A blueprint whose cart family has these datasets (YAML flow mapping). */
+  const withDatasets = (datasets: string) => `
+families:
+  gateway: { type: front-end, count: 1, profile: io, script: apps/gateway/src/main.ts }
+  cart:
+    type: logic
+    count: 2
+    profile: cpu
+    script: apps/cart/src/main.ts
+    env: { SESSION_TTL_S: "60" }
+    datasets: ${datasets}
+`;
+  const product =
+    '{ sessions: { sharing: everything }, carts: { sharing: something, replicas: 3, writeAcks: 2 } }';
+
+  function cartEnv(datasets: string, env: Record<string, string> = {}): Readonly<Record<string, string>> {
+    const cart = parseBlueprint(withDatasets(datasets), FILE, env).families.find(
+      (family) => family.name === 'cart',
+    );
+    if (cart === undefined) throw new Error('no cart family');
+    return cart.env;
+  }
+
+  test('become DATASET_<NAME>_SHARING, _REPLICAS and _WRITE_ACKS in the family environment', () => {
+    expect(cartEnv(product)).toEqual({
+      SESSION_TTL_S: '60',
+      DATASET_SESSIONS_SHARING: 'everything',
+      DATASET_CARTS_SHARING: 'something',
+      DATASET_CARTS_REPLICAS: '3',
+      DATASET_CARTS_WRITE_ACKS: '2',
+    });
+    expect(cartEnv('{ carts: { sharing: nothing } }')).toEqual({
+      SESSION_TTL_S: '60',
+      DATASET_CARTS_SHARING: 'nothing',
+    });
+  });
+
+  test('leave out what the environment sets, so the environment overrides the blueprint', () => {
+    expect(cartEnv(product, { DATASET_CARTS_REPLICAS: '2' })).toEqual({
+      SESSION_TTL_S: '60',
+      DATASET_SESSIONS_SHARING: 'everything',
+      DATASET_CARTS_SHARING: 'something',
+      DATASET_CARTS_WRITE_ACKS: '2',
+    });
+    // A strategy set by the environment takes none of the blueprint's parameters, which may not apply to it.
+    expect(
+      cartEnv(product, { DATASET_CARTS_SHARING: 'nothing', DATASET_SESSIONS_SHARING: 'something' }),
+    ).toEqual({
+      SESSION_TTL_S: '60',
+    });
+  });
+
+  test('count an empty environment variable as unset, as the nodes do', () => {
+    expect(cartEnv(product, { DATASET_SESSIONS_SHARING: '', DATASET_CARTS_REPLICAS: '' })).toEqual({
+      SESSION_TTL_S: '60',
+      DATASET_SESSIONS_SHARING: 'everything',
+      DATASET_CARTS_SHARING: 'something',
+      DATASET_CARTS_REPLICAS: '3',
+      DATASET_CARTS_WRITE_ACKS: '2',
+    });
+  });
+
+  test.each([
+    [
+      '{ carts: { sharing: all } }',
+      'families.cart.datasets.carts.sharing: must be one of nothing, something, everything (got "all")',
+    ],
+    [
+      '{ carts: { replicas: 2 } }',
+      'families.cart.datasets.carts.sharing: must be one of nothing, something, everything (missing)',
+    ],
+    [
+      '{ carts: { sharing: something, replicas: 0 } }',
+      'families.cart.datasets.carts.replicas: replicas must be a whole number from 1 to 7 (got 0)',
+    ],
+    [
+      '{ carts: { sharing: something, replicas: 8 } }',
+      'families.cart.datasets.carts.replicas: replicas must be a whole number from 1 to 7 (got 8)',
+    ],
+    [
+      '{ carts: { sharing: something, writeAcks: 1.5 } }',
+      'families.cart.datasets.carts.writeAcks: writeAcks must be a whole number from 1 to 7 (got 1.5)',
+    ],
+    [
+      '{ carts: { sharing: something, replicas: 2, writeAcks: 3 } }',
+      'families.cart.datasets.carts: writeAcks must not exceed replicas (default 2)',
+    ],
+    [
+      '{ carts: { sharing: something, writeAcks: 3 } }',
+      'families.cart.datasets.carts: writeAcks must not exceed replicas (default 2)',
+    ],
+    [
+      '{ carts: { sharing: nothing, replicas: 1 } }',
+      'families.cart.datasets.carts: replicas and writeAcks apply to sharing: something only',
+    ],
+    [
+      '{ sessions: { sharing: everything, writeAcks: 1 } }',
+      'families.cart.datasets.sessions: replicas and writeAcks apply to sharing: something only',
+    ],
+    [
+      '{ carts: { sharing: nothing, copies: 2 } }',
+      'families.cart.datasets.carts: unknown field "copies"; allowed: sharing, replicas, writeAcks',
+    ],
+    [
+      '{ Carts: { sharing: nothing } }',
+      'families.cart.datasets.Carts: dataset names are lower-case letters and digits, e.g. carts',
+    ],
+  ])('are refused when wrong: %s', (datasets, problem) => {
+    // The whole line: the message names the field and what is allowed, and nothing else is wrong.
+    expect(refusal(withDatasets(datasets)).split('\n').slice(1)).toEqual([`  ${FILE}: ${problem}`]);
   });
 });
 

@@ -171,14 +171,18 @@ function datasetEnvironment(
   datasets: NonNullable<BlueprintFile['families'][string]['datasets']>,
   env: Readonly<Record<string, string | undefined>>,
 ): Record<string, string> {
+  // An empty variable counts as unset, as the nodes read it (and as `BLUEPRINT_<FAMILY>_COUNT=` does): the
+  // blueprint's value then goes into the family's environment, which the nodes get over the inherited one.
+  const isSet = (variable: string): boolean => (env[variable] ?? '') !== '';
   const variables: Record<string, string> = {};
   for (const [name, dataset] of Object.entries(datasets)) {
     const prefix = `DATASET_${name.toUpperCase()}_`;
-    const sharingSet = env[`${prefix}SHARING`] !== undefined && env[`${prefix}SHARING`] !== '';
+    const sharingSet = isSet(`${prefix}SHARING`);
     const values = { SHARING: dataset.sharing, REPLICAS: dataset.replicas, WRITE_ACKS: dataset.writeAcks };
     for (const [suffix, value] of Object.entries(values)) {
       // An overridden strategy takes none of the blueprint's parameters, which may not apply to it.
-      if (value === undefined || env[`${prefix}${suffix}`] !== undefined || (sharingSet && suffix !== 'SHARING')) continue;
+      if (value === undefined || isSet(`${prefix}${suffix}`) || (sharingSet && suffix !== 'SHARING'))
+        continue;
       variables[`${prefix}${suffix}`] = String(value);
     }
   }

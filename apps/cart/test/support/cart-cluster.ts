@@ -1,15 +1,21 @@
-// Starts cart nodes (Nest application contexts) on a throwaway vhost and data prefix, with a stand-in for the
-// catalog node and a caller that can aim each call at one cart node, the way the ring will.
+// Starts cart nodes (Nest application contexts, in this process) on a throwaway vhost and data prefix, each
+// dataset shared as the test says, with a stand-in for the catalog node and a caller that follows the cart
+// family's ring the way the gateway does, or is aimed at one chosen node.
 import { randomUUID } from 'node:crypto';
-import { NestFactory } from '@nestjs/core';
 import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
 import { Bus } from '@trellis/bus';
 import type { HandledRequestOf, HandlerReplyOf } from '@trellis/contracts';
 import { BookshopErrors, getBook } from '@trellis/contracts';
-import { RedisDataStore } from '@trellis/data';
+import type { SharingStrategy } from '@trellis/data';
+import { DataNode } from '@trellis/data';
 import { readSettings } from '@trellis/node-kit';
+import { RingObserver, ringKeyRouter } from '@trellis/ring';
 import type { RabbitVhost } from '@trellis/testing';
-import { createRabbitVhost } from '@trellis/testing';
+import { createRabbitVhost, waitFor } from '@trellis/testing';
+// Test code may reach Redis itself, to delete the prefix's keys afterwards.
+// eslint-disable-next-line @nx/enforce-module-boundaries
+import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createCartModule } from '../../src/cart.module';
 import { cartSettingsSchema } from '../../src/settings';
@@ -26,16 +32,24 @@ export const books = new Map<string, HandlerReplyOf<typeof getBook>>([
   ['b3', { id: 'b3', title: 'Release It!', author: 'Michael Nygard', priceCents: 3500 }],
 ]);
 
-/** Cart nodes, a catalogue and a caller on one vhost, with one data prefix. */
+/** How the cluster's two datasets are shared (each `something` when not given, as the nodes default). */
+export interface CartClusterSharing {
+  readonly sessions?: SharingStrategy;
+  readonly carts?: SharingStrategy;
+}
+
+/** Cart nodes on one ring, a catalogue and a caller on one vhost, with one data prefix. */
 export interface CartCluster {
   readonly vhost: RabbitVhost;
   readonly nodeIds: readonly string[];
-  /** The gateway's stand-in: calls go to the node named by `aimAt`, or to any cart node. */
+  /** The gateway's stand-in: keyed calls go to the key's owner on the ring, or to the node named by `aimAt`. */
   readonly caller: Bus;
-  /** The store under the cluster's data prefix, to look at what the nodes wrote. */
-  readonly store: RedisDataStore;
-  /** Sends the next keyed calls to this node's own queue; `undefined` for the family's shared queue. */
+  /** Sends the next keyed calls to this node's own queue; `undefined` to follow the ring again. */
   aimAt(nodeId: string | undefined): void;
+  /** The node that owns `sessionId` on the ring (the one the caller sends its calls to). */
+  ownerOf(sessionId: string): string;
+  /** A node other than the owner of `sessionId` (needs two nodes or more). */
+  nonOwnerOf(sessionId: string): string;
   /** The bus of one cart node (for its counters). */
   busOf(nodeId: string): Bus;
   /** Holds every catalog.get until `release()`; returns how many calls are being held. */
@@ -44,12 +58,19 @@ export interface CartCluster {
   close(): Promise<void>;
 }
 
-/** Starts `nodeIds.length` cart nodes sharing one Redis prefix, a catalogue that knows {@link books}, and a caller. */
-export async function startCartCluster(label: string, nodeIds: readonly string[]): Promise<CartCluster> {
+/**
+ * Starts one cart node per id, one after the other, sharing one data prefix and one ring, a catalogue that
+ * knows {@link books}, and a caller. Resolves once every node has adopted the ring that holds them all and is
+ * ready (its datasets fetched or synced), so calls can be aimed from the first test on.
+ */
+export async function startCartCluster(
+  label: string,
+  nodeIds: readonly string[],
+  sharing: CartClusterSharing = {},
+): Promise<CartCluster> {
   const logger = pino({ level: process.env['TRELLIS_TEST_VERBOSE'] === '1' ? 'debug' : 'silent' });
   const vhost = await createRabbitVhost(label);
   const dataPrefix = `trellis-test-${label}-${randomUUID()}`;
-  const store = await RedisDataStore.connect({ url: redisUrl, prefix: dataPrefix });
 
   let gate: Promise<void> | undefined;
   let heldCount = 0;
@@ -64,6 +85,7 @@ export async function startCartCluster(label: string, nodeIds: readonly string[]
     return book;
   });
 
+  const startedAt = performance.now();
   const apps = new Map<string, INestApplicationContext>();
   for (const nodeId of nodeIds) {
     const settings = readSettings(cartSettingsSchema, {
@@ -71,6 +93,11 @@ export async function startCartCluster(label: string, nodeIds: readonly string[]
       NODE_ID: nodeId,
       REDIS_URL: redisUrl,
       DATA_PREFIX: dataPrefix,
+      // Short, so a ring change and a share-everything repair take a fraction of a test's time.
+      MEMBERSHIP_DEAD_AFTER_MS: '1500',
+      ANTI_ENTROPY_MS: '500',
+      DATASET_SESSIONS_SHARING: sharing.sessions ?? 'something',
+      DATASET_CARTS_SHARING: sharing.carts ?? 'something',
     });
     apps.set(
       nodeId,
@@ -80,22 +107,66 @@ export async function startCartCluster(label: string, nodeIds: readonly string[]
       }),
     );
   }
+  const dataNodeOf = (nodeId: string): DataNode => {
+    const app = apps.get(nodeId);
+    if (app === undefined) throw new Error(`no cart node ${nodeId}`);
+    return app.get(DataNode);
+  };
+
+  const observer = new RingObserver({
+    url: redisUrl,
+    prefix: dataPrefix,
+    family: 'cart',
+    refreshEveryMs: 100,
+  });
+  await observer.start();
+  const members = [...nodeIds].sort().join(',');
+  const ring = await waitFor(
+    () => {
+      const stored = observer.current();
+      const settled =
+        stored !== undefined &&
+        stored.members.join(',') === members &&
+        nodeIds.every((nodeId) => {
+          const node = dataNodeOf(nodeId);
+          return node.ring?.epoch === stored.epoch && node.ready;
+        });
+      return settled && stored;
+    },
+    { timeoutMs: 15_000, description: `cart nodes ${members} on one ring, each ready` },
+  );
+  process.stdout.write(
+    `${JSON.stringify({ cluster: label, nodes: nodeIds.length, sharing: { sessions: sharing.sessions ?? 'something', carts: sharing.carts ?? 'something' }, epoch: ring.epoch, partitionsOwned: Object.fromEntries(nodeIds.map((nodeId) => [nodeId, ring.owners.filter((owner) => owner === nodeId).length])), readyAfterMs: Math.round(performance.now() - startedAt) })}\n`,
+  );
 
   let target: string | undefined;
+  const ringRouter = ringKeyRouter({ sessions: observer, cart: observer });
   const caller = await Bus.connect({
     url: vhost.url,
     logger,
     nodeId: 'gateway-stand-in',
-    keyRouter: { nodeFor: () => target },
+    keyRouter: { nodeFor: (contractName, key) => target ?? ringRouter.nodeFor(contractName, key) },
   });
+
+  const ownerOf = (sessionId: string): string => {
+    const owner = observer.preferenceList(sessionId, 1)[0];
+    if (owner === undefined) throw new Error('the cart family has no ring');
+    return owner;
+  };
 
   return {
     vhost,
     nodeIds,
     caller,
-    store,
     aimAt(nodeId) {
       target = nodeId;
+    },
+    ownerOf,
+    nonOwnerOf(sessionId) {
+      const owner = ownerOf(sessionId);
+      const other = nodeIds.find((nodeId) => nodeId !== owner);
+      if (other === undefined) throw new Error(`no cart node other than ${owner}`);
+      return other;
     },
     busOf(nodeId) {
       const app = apps.get(nodeId);
@@ -115,11 +186,28 @@ export async function startCartCluster(label: string, nodeIds: readonly string[]
     },
     async close() {
       await caller.close();
-      for (const app of apps.values()) await app.close();
+      await observer.stop();
+      // Together: each node leaves the ring and answers its successors' fetches for a moment before it stops.
+      await Promise.all([...apps.values()].map((app) => app.close()));
       await catalog.close();
-      await store.deleteEverything();
-      await store.close();
+      await deleteKeysUnder(dataPrefix);
       await vhost.delete();
     },
   };
+}
+
+/** Deletes every Redis key under `<prefix>:` (the ring and member keys the nodes left behind). */
+async function deleteKeysUnder(prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
+  try {
+    // Bounded: the prefix of one test file holds a handful of keys.
+    for (let page = 0, cursor = '0'; page < 1_000; page += 1) {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
+      if (keys.length > 0) await redis.del(...keys);
+      cursor = next;
+      if (cursor === '0') break;
+    }
+  } finally {
+    redis.disconnect();
+  }
 }

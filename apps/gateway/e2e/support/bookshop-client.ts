@@ -19,11 +19,22 @@ export interface ProviderCharge {
   readonly reference: string;
 }
 
-/** Logs `userId` in and resolves with the bearer token; throws on anything but 201. */
-export async function login(gatewayUrl: string, userId: string): Promise<string> {
+/** A logged-in session as `POST /v1/sessions` answers it. */
+export interface OpenedSession {
+  readonly sessionId: string;
+  readonly token: string;
+}
+
+/** Logs `userId` in and resolves with the session id and its bearer token; throws on anything but 201. */
+export async function openSession(gatewayUrl: string, userId: string): Promise<OpenedSession> {
   const response = await request(gatewayUrl, 'POST', '/v1/sessions', { body: { userId } });
   if (response.status !== 201) throw new Error(`login answered ${response.status}: ${response.text}`);
-  return (response.body as { token: string }).token;
+  return response.body as OpenedSession;
+}
+
+/** Logs `userId` in and resolves with the bearer token; throws on anything but 201. */
+export async function login(gatewayUrl: string, userId: string): Promise<string> {
+  return (await openSession(gatewayUrl, userId)).token;
 }
 
 /** Sets a cart line; throws on anything but 200. */

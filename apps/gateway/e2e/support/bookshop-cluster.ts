@@ -1,12 +1,16 @@
 // The whole bookshop cluster for one test file, isolated from anything else on the machine: its own
 // RabbitMQ vhost, PostgreSQL database, Redis key prefix and loopback ports. Started the way `npm start`
-// starts it, ready once the gateway is ready and serves the catalogue.
+// starts it, ready once the gateway is ready, serves the catalogue and routes by complete keyed rings.
 import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+
+import { loadBlueprint } from '@trellis/supervisor';
 
 import { createRabbitVhost, waitFor } from '@trellis/testing';
 import type { RabbitVhost } from '@trellis/testing';
 
-import { spawnCluster } from './cluster-process';
+import { servingFamilies } from '../../src/keyed-rings';
+import { repoRoot, spawnCluster } from './cluster-process';
 import type { ClusterExit, ClusterProcess } from './cluster-process';
 import { createE2eDatabase } from './e2e-database';
 import type { E2eDatabase } from './e2e-database';
@@ -22,6 +26,12 @@ export interface BookshopClusterOptions {
   readonly logLevel?: 'warn' | 'info';
   /** How long to wait for readiness; 60 s by default. */
   readonly readyTimeoutMs?: number;
+  /**
+   * More environment for the supervisor, which passes its environment to every node (e.g.
+   * `DATASET_CARTS_SHARING`, which overrides the blueprint's `datasets:`). Merged last, so it wins over the
+   * harness's own variables.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** A running cluster and what it was given. */
@@ -37,7 +47,8 @@ export interface BookshopCluster {
 
 /**
  * Creates the isolated resources, starts the cluster and resolves once `GET /health/ready` and
- * `GET /v1/books` both answer 200 at the gateway. On a start-up failure everything is stopped and removed,
+ * `GET /v1/books` both answer 200 at the gateway and, for each node family the gateway routes keyed calls
+ * to (the cart family), `GET /v1/cluster` shows a ring with as many members as the blueprint runs nodes. On a start-up failure everything is stopped and removed,
  * and the error carries the tail of the cluster's output.
  */
 export async function startBookshopCluster(options: BookshopClusterOptions): Promise<BookshopCluster> {
@@ -80,7 +91,9 @@ export async function startBookshopCluster(options: BookshopClusterOptions): Pro
       PAYMENT_PROVIDER_LOG_LEVEL: logLevel,
       HEALTH_PORT: '0',
       LOG_LEVEL: logLevel,
+      ...options.env,
     };
+    const ringSizes = await keyedRingSizes(env);
     const spawnedAt = Date.now();
     cluster = spawnCluster(env, runId);
     const running = cluster;
@@ -91,12 +104,15 @@ export async function startBookshopCluster(options: BookshopClusterOptions): Pro
         const ready = await request(gatewayUrl, 'GET', '/health/ready', { timeoutMs: 2_000 });
         if (ready.status !== 200) return false;
         const books = await request(gatewayUrl, 'GET', '/v1/books', { timeoutMs: 5_000 });
-        return books.status === 200;
+        if (books.status !== 200) return false;
+        // A cart node consumes before it has joined its family's ring and refuses keyed calls until then
+        // (503 data.unavailable), while the gateway is already ready: a test's first login could land there.
+        return keyedRingsComplete(gatewayUrl, ringSizes);
       },
       {
         timeoutMs: options.readyTimeoutMs ?? 60_000,
         intervalMs: 250,
-        description: 'the gateway ready and serving books',
+        description: 'the gateway ready, serving books and routing by complete keyed rings',
       },
     );
     const startupMs = Date.now() - spawnedAt;
@@ -119,4 +135,29 @@ export async function startBookshopCluster(options: BookshopClusterOptions): Pro
       cause: error,
     });
   }
+}
+
+/** How many nodes each family serving keyed calls runs, from the blueprint the cluster reads with `env`. */
+async function keyedRingSizes(env: Readonly<Record<string, string>>): Promise<ReadonlyMap<string, number>> {
+  const blueprint = await loadBlueprint(
+    resolve(repoRoot, env['BLUEPRINT_FILE'] ?? 'deploy/blueprint.yaml'),
+    env,
+  );
+  const keyed = new Set(Object.values(servingFamilies));
+  return new Map(
+    blueprint.families
+      .filter((family) => keyed.has(family.name) && family.count > 0)
+      .map((family) => [family.name, family.count]),
+  );
+}
+
+/** True when `GET /v1/cluster` shows, for each family, a dataset whose ring has that many members. */
+async function keyedRingsComplete(gatewayUrl: string, sizes: ReadonlyMap<string, number>): Promise<boolean> {
+  if (sizes.size === 0) return true;
+  const view = await request(gatewayUrl, 'GET', '/v1/cluster', { timeoutMs: 2_000 });
+  if (view.status !== 200) return false;
+  const datasets = (view.body as { datasets?: Array<{ family: string; members: string[] }> }).datasets ?? [];
+  return [...sizes].every(([family, size]) =>
+    datasets.some((dataset) => dataset.family === family && dataset.members.length === size),
+  );
 }

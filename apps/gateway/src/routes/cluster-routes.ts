@@ -56,7 +56,12 @@ const clusterView = z.object({
 });
 
 const clusterQuery = z.object({
-  key: z.string().min(1).max(256).describe('A dataset key (a session id) to show the preference list of.').optional(),
+  key: z
+    .string()
+    .min(1)
+    .max(256)
+    .describe('A dataset key (a session id) to show the preference list of.')
+    .optional(),
 });
 
 /**
@@ -103,7 +108,7 @@ function datasetsView(
   const seen = new Set<string>();
   const view: z.output<typeof clusterView>['datasets'] = [];
   for (const node of liveNodes) {
-    if (node.datasets === undefined || seen.has(node.family)) continue;
+    if (node.datasets === undefined || node.datasets.length === 0 || seen.has(node.family)) continue;
     seen.add(node.family);
     const ring = rings.ringOf(node.family);
     for (const dataset of node.datasets) {

@@ -9,6 +9,7 @@ import { newDoc } from '../crdt/merge-rules';
 import type { Dataset, UpdateFunction } from '../dataset';
 import type { DatasetDefinition } from '../dataset-definition';
 import { DataErrors } from '../errors';
+import { FirstRing, settlesWithin } from '../first-ring';
 import { pushUpdates, syncUpdates } from '../replication/contracts';
 import type { RingMember } from '../partitioned/owned-dataset';
 
@@ -35,6 +36,7 @@ export class SharedDataset<Value> implements Dataset<Value> {
   private readonly docs = new Map<string, Y.Doc>();
   private initialSync: Promise<void> | undefined;
   private synced = false;
+  private readonly firstRing = new FirstRing();
 
   constructor(private readonly deps: SharedDatasetDeps<Value>) {
     this.name = deps.definition.name;
@@ -105,9 +107,13 @@ export class SharedDataset<Value> implements Dataset<Value> {
       try {
         Y.applyUpdate(doc, decode(update));
       } catch (error) {
-        throw DataErrors.corruptValue.create(`dataset ${this.name}: key ${key}: not a Yjs update`, undefined, {
-          cause: error,
-        });
+        throw DataErrors.corruptValue.create(
+          `dataset ${this.name}: key ${key}: not a Yjs update`,
+          undefined,
+          {
+            cause: error,
+          },
+        );
       }
     }
   }
@@ -138,7 +144,9 @@ export class SharedDataset<Value> implements Dataset<Value> {
     const ring = this.deps.membership.current();
     if (ring === undefined) return;
     await Promise.all(
-      ring.members.filter((member) => member !== this.deps.membership.nodeId).map((peer) => this.syncWith(peer)),
+      ring.members
+        .filter((member) => member !== this.deps.membership.nodeId)
+        .map((peer) => this.syncWith(peer)),
     );
   }
 
@@ -148,6 +156,7 @@ export class SharedDataset<Value> implements Dataset<Value> {
       this.initialSync = this.antiEntropy().finally(() => {
         this.synced = true;
       });
+      this.firstRing.arrived();
       return this.initialSync;
     }
     const joined = ring.members.filter(
@@ -203,22 +212,23 @@ export class SharedDataset<Value> implements Dataset<Value> {
     await Promise.all(
       peers.map((to) =>
         this.deps.dataBus.emit(pushUpdates, { to, dataset: this.name, updates }).catch((error: unknown) => {
-          this.deps.logger.debug({ err: error, to, dataset: this.name }, 'push failed; anti-entropy repairs it');
+          this.deps.logger.debug(
+            { err: error, to, dataset: this.name },
+            'push failed; anti-entropy repairs it',
+          );
         }),
       ),
     );
   }
 
+  /** Waits (up to `syncWaitMs` in all) for the node's first ring and first anti-entropy round. */
   private async caughtUpOrFail(): Promise<void> {
     if (this.synced) return;
-    if (this.initialSync === undefined) throw DataErrors.unavailable.create(`dataset ${this.name}: no ring yet`);
-    const waitMs = this.deps.syncWaitMs ?? 5_000;
-    const timedOut = Symbol('timed out');
-    const outcome = await Promise.race([
-      this.initialSync,
-      new Promise<symbol>((resolve) => setTimeout(() => resolve(timedOut), waitMs).unref()),
-    ]);
-    if (outcome === timedOut) {
+    const deadline = Date.now() + (this.deps.syncWaitMs ?? 5_000);
+    if (!(await this.firstRing.within(deadline - Date.now())) || this.initialSync === undefined) {
+      throw DataErrors.unavailable.create(`dataset ${this.name}: this node has not joined its ring yet`);
+    }
+    if (!(await settlesWithin(this.initialSync, deadline - Date.now()))) {
       throw DataErrors.unavailable.create(`dataset ${this.name}: still catching up with its peers`);
     }
   }
@@ -232,7 +242,9 @@ export class SharedDataset<Value> implements Dataset<Value> {
     if (value === undefined) return undefined;
     const result = this.deps.definition.schema.safeParse(value);
     if (!result.success) {
-      throw DataErrors.corruptValue.create(`dataset ${this.name}: key ${key} holds a value that fails its schema`);
+      throw DataErrors.corruptValue.create(
+        `dataset ${this.name}: key ${key} holds a value that fails its schema`,
+      );
     }
     return result.data;
   }

@@ -10,6 +10,7 @@ import { DataErrors } from '../errors';
 import type { Entry } from '../replication/contracts';
 import { fetchPartitions, replicateEntries } from '../replication/contracts';
 import type { DatasetSharing } from '../sharing';
+import { FirstRing, settlesWithin } from '../first-ring';
 import { EntryTable, HybridClock, isLive } from './entry-table';
 
 /** The parts of a node's ring membership a dataset uses. */
@@ -51,6 +52,7 @@ export class OwnedDataset<Value> implements Dataset<Value> {
   private readonly syncing = new Map<number, Promise<void>>();
   /** Partitions this node stopped holding, and when. */
   private readonly lostAt = new Map<number, number>();
+  private readonly firstRing = new FirstRing();
 
   constructor(private readonly deps: OwnedDatasetDeps<Value>) {
     this.name = deps.definition.name;
@@ -88,15 +90,22 @@ export class OwnedDataset<Value> implements Dataset<Value> {
     return next;
   }
 
-  /** A replica's side of `data.replicate`: merges entries from the owner (or from a holder handing over). */
-  async acceptReplicas(from: string, epoch: number, entries: readonly Entry[]): Promise<{ accepted: boolean; epoch: number }> {
+  /**
+   * A replica's side of `data.replicate`: merges the owner's entries once this node's ring is at least as new
+   * as the sender's. Refused when the sender does not own the key's partition under that ring (a stale owner)
+   * or this node does not hold it.
+   */
+  async acceptReplicas(
+    from: string,
+    epoch: number,
+    entries: readonly Entry[],
+  ): Promise<{ accepted: boolean; epoch: number }> {
     const ring = await this.deps.membership.catchUpWith(epoch);
     if (ring === undefined) return { accepted: false, epoch: 0 };
     const self = this.deps.membership.nodeId;
     for (const entry of entries) {
       const partition = partitionOf(entry.key, ring.owners.length);
-      const fromOwner = ring.owners[partition] === from;
-      if (!(fromOwner || epoch >= ring.epoch) || !this.holders(ring, partition).includes(self)) {
+      if (ring.owners[partition] !== from || !this.holders(ring, partition).includes(self)) {
         return { accepted: false, epoch: ring.epoch };
       }
     }
@@ -125,13 +134,17 @@ export class OwnedDataset<Value> implements Dataset<Value> {
       const holdersBefore = previous === undefined ? [] : this.holders(previous, partition);
       const holdsNow = holdersNow.includes(self);
       if (!holdsNow) {
-        if (holdersBefore.includes(self) || previous === undefined) this.lostAt.set(partition, this.lostAt.get(partition) ?? now);
+        if (holdersBefore.includes(self) || previous === undefined)
+          this.lostAt.set(partition, this.lostAt.get(partition) ?? now);
         continue;
       }
       this.lostAt.delete(partition);
       if (previous !== undefined && holdersBefore.includes(self)) continue;
       gained.push(partition);
-      for (const holder of new Set([...holdersBefore, ...holdersNow])) {
+      // No previous ring: another member committed this node's first ring (it refreshed between this node's
+      // first heartbeat and its own commit), so who held the partition before is unknown; any member may have.
+      const candidates = previous === undefined ? ring.members : [...holdersBefore, ...holdersNow];
+      for (const holder of new Set(candidates)) {
         if (holder === self) continue;
         sources.set(holder, [...(sources.get(holder) ?? []), partition]);
       }
@@ -140,6 +153,8 @@ export class OwnedDataset<Value> implements Dataset<Value> {
       [...sources].map(([holder, partitions]) => this.fetchFrom(holder, ring, partitions)),
     ).then(() => undefined);
     for (const partition of gained) this.syncing.set(partition, fetched);
+    // Only now: a request that waited for the first ring must find its partition marked as being fetched.
+    this.firstRing.arrived();
     await fetched;
     for (const partition of gained) {
       if (this.syncing.get(partition) === fetched) this.syncing.delete(partition);
@@ -184,7 +199,10 @@ export class OwnedDataset<Value> implements Dataset<Value> {
     const deadline = Date.now() + (this.deps.syncWaitMs ?? 5_000);
     for (;;) {
       const ring = this.deps.membership.current();
-      if (ring === undefined) throw DataErrors.unavailable.create(`dataset ${this.name}: no ring yet`);
+      if (ring === undefined) {
+        if (await this.firstRing.within(deadline - Date.now())) continue;
+        throw DataErrors.unavailable.create(`dataset ${this.name}: this node has not joined its ring yet`);
+      }
       const partition = partitionOf(key, ring.owners.length);
       const owner = ring.owners[partition];
       if (owner !== this.deps.membership.nodeId) {
@@ -194,13 +212,18 @@ export class OwnedDataset<Value> implements Dataset<Value> {
         );
       }
       if (!this.deps.membership.holdsLease()) {
-        throw DataErrors.notOwner.create(`dataset ${this.name}: this node's ring lease lapsed`, { epoch: ring.epoch });
+        throw DataErrors.notOwner.create(`dataset ${this.name}: this node's ring lease lapsed`, {
+          epoch: ring.epoch,
+        });
       }
       const pending = this.syncing.get(partition);
       if (pending === undefined) return { partition, ring };
       const left = deadline - Date.now();
-      if (left <= 0) throw DataErrors.unavailable.create(`dataset ${this.name}: partition ${partition} is still being fetched`);
-      await Promise.race([pending, new Promise((resolve) => setTimeout(resolve, left).unref())]);
+      if (!(await settlesWithin(pending, left))) {
+        throw DataErrors.unavailable.create(
+          `dataset ${this.name}: partition ${partition} is still being fetched`,
+        );
+      }
     }
   }
 
@@ -248,7 +271,10 @@ export class OwnedDataset<Value> implements Dataset<Value> {
         this.deps.logger.debug({ err: error, holder, attempt, dataset: this.name }, 'fetch failed');
       }
     }
-    this.deps.logger.warn({ holder, dataset: this.name, partitions: partitions.length }, 'holder did not answer a fetch; taken for dead');
+    this.deps.logger.warn(
+      { holder, dataset: this.name, partitions: partitions.length },
+      'holder did not answer a fetch; taken for dead',
+    );
   }
 
   private mergeEntry(ring: RingState, entry: Entry): void {
@@ -259,7 +285,9 @@ export class OwnedDataset<Value> implements Dataset<Value> {
   private parse(key: string, value: unknown): Value {
     const result = this.deps.definition.schema.safeParse(value);
     if (!result.success) {
-      throw DataErrors.corruptValue.create(`dataset ${this.name}: key ${key} holds a value that fails its schema`);
+      throw DataErrors.corruptValue.create(
+        `dataset ${this.name}: key ${key} holds a value that fails its schema`,
+      );
     }
     return result.data;
   }
