@@ -1,13 +1,10 @@
 // Everything the bench's cluster runs in that belongs to this run alone: a fresh RabbitMQ vhost, a fresh
 // PostgreSQL database, a random Redis key prefix and free TCP ports; `dispose()` removes all of it.
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
-import { createRabbitVhost } from '@trellis/testing';
+import { createRabbitVhost, deleteRedisPrefix } from '@trellis/testing';
 import type { RabbitVhost } from '@trellis/testing';
 // The front-end must never depend on data stores, and the gateway's own code does not: this harness
-// provisions the whole cluster's database and cleans its Redis keys, which is test set-up, not the node.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Redis } from 'ioredis';
+// provisions the whole cluster's database, which is test set-up, not the node.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Client } from 'pg';
 
@@ -25,19 +22,6 @@ export interface BenchEnvironment {
   dispose(): Promise<void>;
 }
 
-/** A port nobody listens on right now (the usual listen-on-0 trick; a race is possible but harmless here). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => (port > 0 ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
-
 async function withAdmin(sql: string): Promise<void> {
   const client = new Client({ connectionString: PG_ADMIN_URL });
   await client.connect();
@@ -46,23 +30,6 @@ async function withAdmin(sql: string): Promise<void> {
   } finally {
     await client.end();
   }
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<number> {
-  const redis = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
-  await redis.connect();
-  let deleted = 0;
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-  return deleted;
 }
 
 /** Creates the run's vhost and database; `dispose()` undoes whatever was created, even after a failure. */
@@ -89,7 +56,7 @@ export async function createBenchEnvironment(): Promise<BenchEnvironment> {
       if (databaseCreated)
         await attempt('drop database', () => withAdmin(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`));
       if (vhost) await attempt('delete vhost', () => vhost?.delete() ?? Promise.resolve());
-      await attempt('delete Redis keys', () => deleteKeys(REDIS_URL, dataPrefix));
+      await attempt('delete Redis keys', () => deleteRedisPrefix(dataPrefix, REDIS_URL));
       if (failures.length > 0) throw new Error(`bench clean-up incomplete: ${failures.join('; ')}`);
     })();
     return disposed;

@@ -7,13 +7,15 @@
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
+  freePort,
+  cleanUpOnSignal,
   readBenchSettings,
   runBench,
   startNodeProcess,
   stopAllNodeProcesses,
   waitFor,
 } from '@trellis/testing';
-import { createBenchEnvironment, freePort } from './bench-environment';
+import { createBenchEnvironment } from './bench-environment';
 import type { BenchEnvironment } from './bench-environment';
 import { startCluster } from './cluster-process';
 import type { ClusterProcess } from './cluster-process';
@@ -258,15 +260,10 @@ async function main(): Promise<void> {
   }
 }
 
-// Ctrl-C or a kill: stop the load, stop and remove everything, then exit.
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
+cleanUpOnSignal('bench:gateway', {
+  interrupt: () => {
     interrupted = true;
-    log(`${signal}: stopping everything the bench started`);
-    void (cleanup?.() ?? Promise.resolve())
-      .catch((error: unknown) => log(error instanceof Error ? error.message : String(error)))
-      .finally(() => process.exit(130));
-  });
-}
-
+  },
+  cleanup: () => cleanup?.(),
+});
 runBench('bench:gateway', main);

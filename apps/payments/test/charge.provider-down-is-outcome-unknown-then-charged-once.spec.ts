@@ -6,7 +6,8 @@ import { BusErrors } from '@trellis/bus';
 import { chargeOrder } from '@trellis/contracts';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 
-import { freePort, providerChargesOf, startPaymentProvider } from './support/payment-provider-process';
+import { freePort } from '@trellis/testing';
+import { providerChargesOf, startPaymentProvider } from './support/payment-provider-process';
 import type { PaymentProviderProcess } from './support/payment-provider-process';
 import { chargeRowsOf, startPaymentsNode } from './support/payments-node';
 import type { PaymentsTestNode } from './support/payments-node';

@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { chargeOrder } from '@trellis/contracts';
 import { afterAll, beforeAll, beforeEach, expect, it } from 'vitest';
 
+import { freePort } from '@trellis/testing';
 import {
-  freePort,
   providerChargesOf,
   setProviderFaults,
   startPaymentProvider,

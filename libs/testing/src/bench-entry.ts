@@ -35,3 +35,24 @@ export function runBench(name: string, main: () => Promise<void>): void {
     })
     .finally(() => process.exit());
 }
+
+/**
+ * On SIGINT or SIGTERM: `interrupt()` (the benchmark starts no more work), then the clean-up it has by then,
+ * then exit 130, so a benchmark stopped by hand leaves no process, vhost or key behind.
+ */
+export function cleanUpOnSignal(
+  name: string,
+  handlers: { interrupt(): void; cleanup(): Promise<void> | undefined },
+): void {
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      handlers.interrupt();
+      process.stderr.write(`${name}: ${signal}: stopping everything the bench started\n`);
+      void (handlers.cleanup() ?? Promise.resolve())
+        .catch((error: unknown) =>
+          process.stderr.write(`${name}: ${error instanceof Error ? error.message : String(error)}\n`),
+        )
+        .finally(() => process.exit(130));
+    });
+  }
+}

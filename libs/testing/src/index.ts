@@ -29,4 +29,10 @@ export type { WaitForOptions } from './wait-for';
 export { restartBroker } from './restart-broker';
 
 /** Benchmark entry points: settings from the environment, and an exit that always comes. */
-export { readBenchSettings, runBench } from './bench-entry';
+export { cleanUpOnSignal, readBenchSettings, runBench } from './bench-entry';
+
+/** A loopback port free right now, for a process a test starts and must reach. */
+export { freePort } from './free-port';
+
+/** Deletes every Redis key under `<prefix>:` (a test's DATA_PREFIX). */
+export { deleteRedisPrefix } from './redis-prefix';

@@ -12,10 +12,8 @@ import { DataNode } from '@trellis/data';
 import { readSettings } from '@trellis/node-kit';
 import { RingObserver, ringKeyRouter } from '@trellis/ring';
 import type { RabbitVhost } from '@trellis/testing';
-import { createRabbitVhost, waitFor } from '@trellis/testing';
+import { createRabbitVhost, deleteRedisPrefix, waitFor } from '@trellis/testing';
 // Test code may reach Redis itself, to delete the prefix's keys afterwards.
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { createCartModule } from '../../src/cart.module';
 import { cartSettingsSchema } from '../../src/settings';
@@ -190,24 +188,8 @@ export async function startCartCluster(
       // Together: each node leaves the ring and answers its successors' fetches for a moment before it stops.
       await Promise.all([...apps.values()].map((app) => app.close()));
       await catalog.close();
-      await deleteKeysUnder(dataPrefix);
+      await deleteRedisPrefix(dataPrefix);
       await vhost.delete();
     },
   };
-}
-
-/** Deletes every Redis key under `<prefix>:` (the ring and member keys the nodes left behind). */
-async function deleteKeysUnder(prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 2 });
-  try {
-    // Bounded: the prefix of one test file holds a handful of keys.
-    for (let page = 0, cursor = '0'; page < 1_000; page += 1) {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      if (keys.length > 0) await redis.del(...keys);
-      cursor = next;
-      if (cursor === '0') break;
-    }
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -10,7 +10,7 @@ import { getBook } from '@trellis/contracts';
 import type { RingState } from '@trellis/ring';
 import { RingObserver, RingStore, ringKeyRouter } from '@trellis/ring';
 import type { RabbitVhost } from '@trellis/testing';
-import { createRabbitVhost } from '@trellis/testing';
+import { createRabbitVhost, deleteRedisPrefix } from '@trellis/testing';
 // Test code may reach Redis itself: to read the committed ring and to delete the prefix's keys afterwards.
 // eslint-disable-next-line @nx/enforce-module-boundaries
 import { Redis } from 'ioredis';
@@ -116,14 +116,7 @@ export async function startCartFamilyHarness(label: string): Promise<CartFamilyH
       await ringCaller.close();
       await catalog.close();
       await observer.stop();
-      let redisKeysDeleted = 0;
-      // Bounded: a prefix of one test file holds a handful of keys.
-      for (let page = 0, cursor = '0'; page < 1_000; page += 1) {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${dataPrefix}:*`, 'COUNT', 500);
-        if (keys.length > 0) redisKeysDeleted += await redis.del(...keys);
-        cursor = next;
-        if (cursor === '0') break;
-      }
+      const redisKeysDeleted = await deleteRedisPrefix(dataPrefix);
       redis.disconnect();
       await vhost.delete();
       return { redisKeysDeleted };

@@ -2,11 +2,9 @@
 // the supervisor runs them: each with its own settings, health port and output, killable for real.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { waitFor } from '@trellis/testing';
+import { freePort, waitFor } from '@trellis/testing';
 
 const workspaceRoot = join(__dirname, '..', '..', '..', '..');
 const mainScript = join(workspaceRoot, 'apps', 'cart', 'src', 'main.ts');
@@ -60,18 +58,6 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
-
-/** A loopback port that was free a moment ago (the kernel picked it), for a node's health server. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /**
  * Starts `node --conditions=@trellis/source --import tsx apps/cart/src/main.ts` with the node's settings, and

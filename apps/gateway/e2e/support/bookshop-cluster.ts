@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 
 import { loadBlueprint } from '@trellis/supervisor';
 
-import { createRabbitVhost, waitFor } from '@trellis/testing';
+import { createRabbitVhost, deleteRedisPrefix, freePort, waitFor } from '@trellis/testing';
 import type { RabbitVhost } from '@trellis/testing';
 
 import { servingFamilies } from '../../src/keyed-rings';
@@ -14,9 +14,7 @@ import { repoRoot, spawnCluster } from './cluster-process';
 import type { ClusterExit, ClusterProcess } from './cluster-process';
 import { createE2eDatabase } from './e2e-database';
 import type { E2eDatabase } from './e2e-database';
-import { freePort } from './free-port';
 import { request } from '../../test/support/http';
-import { deleteRedisPrefix } from './redis-prefix';
 
 /** Options of {@link startBookshopCluster}. */
 export interface BookshopClusterOptions {

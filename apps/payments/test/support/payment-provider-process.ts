@@ -3,7 +3,6 @@
 // the port for real, which is the fault the payments node must survive.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 import { waitFor } from '@trellis/testing';
@@ -26,18 +25,6 @@ export interface PaymentProviderProcess {
   readonly url: string;
   /** Kills it (SIGKILL) and resolves once it has exited: its port refuses connections from then on. */
   kill(): Promise<void>;
-}
-
-/** A loopback port that was free a moment ago (the kernel picked it), for a provider started later. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const address = server.address();
-  server.close();
-  await once(server, 'close');
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  return address.port;
 }
 
 /** Starts the simulator on `port` and resolves once `GET /health/ready` answers 200. */

@@ -1,16 +1,14 @@
-// The cart family's Redis keys of one test file live under a random DATA_PREFIX; this removes them after.
-// @trellis/testing has no Redis clean-up helper yet; an e2e helper is test code, so it may use ioredis.
-// eslint-disable-next-line @nx/enforce-module-boundaries
+// A test's Redis keys (rings, memberships) live under a random DATA_PREFIX; this removes them after.
 import { Redis } from 'ioredis';
 
-const REDIS_URL = 'redis://127.0.0.1:6379';
+const localRedis = 'redis://127.0.0.1:6379';
 
 /**
  * Deletes every key under `<prefix>:` and resolves with how many there were. SCAN in pages, bounded to
  * 10 000 pages so a runaway keyspace cannot hold the test run.
  */
-export async function deleteRedisPrefix(prefix: string): Promise<number> {
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 2 });
+export async function deleteRedisPrefix(prefix: string, url = localRedis): Promise<number> {
+  const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 2 });
   await redis.connect();
   let deleted = 0;
   try {
