@@ -33,6 +33,7 @@ describe('readSettings', () => {
       BUS_PREFIX: 'trellis',
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
       REDIS_URL: 'redis://127.0.0.1:6379',
+      DATA_PREFIX: 'trellis',
       HEALTH_PORT: 0,
       HEALTH_HOST: '127.0.0.1',
       LOG_LEVEL: 'info',
