@@ -44,7 +44,7 @@ export default defineConfig({
     projects: [
       project({
         name: 'unit',
-        include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts'],
+        include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'deploy/test/**/*.spec.ts'],
         sequence: { groupOrder: 1 },
       }),
       project({
