@@ -44,12 +44,22 @@ export default defineConfig({
     projects: [
       project({
         name: 'unit',
-        include: ['libs/*/src/**/*.spec.ts', 'apps/*/src/**/*.spec.ts', 'deploy/test/**/*.spec.ts'],
+        include: [
+          'libs/*/src/**/*.spec.ts',
+          'apps/*/src/**/*.spec.ts',
+          'tools/*/src/**/*.spec.ts',
+          'deploy/test/**/*.spec.ts',
+        ],
         sequence: { groupOrder: 1 },
       }),
       project({
         name: 'integration',
-        include: ['libs/*/test/**/*.spec.ts', 'apps/*/test/**/*.spec.ts', 'apps/*/e2e/**/*.spec.ts'],
+        include: [
+          'libs/*/test/**/*.spec.ts',
+          'apps/*/test/**/*.spec.ts',
+          'apps/*/e2e/**/*.spec.ts',
+          'tools/*/test/**/*.spec.ts',
+        ],
         // Fault tests restart the one shared broker, so integration files never overlap, and the
         // later group order keeps them from running beside the unit project too. Both orders are
         // non-zero on purpose: vitest moves single-worker projects with order 0 to the end of the run.
