@@ -17,7 +17,7 @@ const infrastructureClients = ['amqplib', 'pg', 'ioredis'];
 /**
  * Dependency rules between projects, by the tags in each package.json (`nx.tags`). A project must
  * satisfy every constraint whose sourceTag it carries, so the two tag dimensions combine.
- * Nothing lists type:app, so no project can import an app.
+ * Nothing lists type:app or type:tooling, so no project can import an app or the workspace's tooling.
  */
 function depConstraints({ allowTesting }) {
   const testing = allowTesting ? ['type:testing'] : [];
@@ -49,6 +49,13 @@ function depConstraints({ allowTesting }) {
     {
       sourceTag: 'type:util',
       onlyDependOnLibsWithTags: ['type:util', ...testing],
+      bannedExternalImports: infrastructureClients,
+    },
+    // Workspace tooling (the Nx plugin's generators) reads and writes files only; nothing lists it, so no
+    // project can import it.
+    {
+      sourceTag: 'type:tooling',
+      onlyDependOnLibsWithTags: ['type:util'],
       bannedExternalImports: infrastructureClients,
     },
     // Which node type may depend on what: the front-end never reaches logic or service data libs.
