@@ -13,23 +13,17 @@ import { fastify } from 'fastify';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 
-import { Authenticator } from './authenticator';
+import { apiModules } from './api-modules';
+import type { GatewayContext } from './gateway-api';
 import { GatewayErrors } from './gateway-errors';
 import { InFlightLimit } from './in-flight-limit';
 import { createLogger } from './logger';
 import { toProblem } from './problem';
-import type { RouteDependencies } from './route-dependencies';
 import { ClusterMembers } from './cluster-members';
 import { InterfaceLiveness } from './interface-liveness';
 import { KeyedRings } from './keyed-rings';
-import { registerBooksRoutes } from './routes/books-routes';
-import { registerCartRoutes } from './routes/cart-routes';
 import { registerClusterRoutes } from './routes/cluster-routes';
 import { registerHealthRoutes } from './routes/health-routes';
-import { registerOrdersRoutes } from './routes/orders-routes';
-import { registerSessionsRoutes } from './routes/sessions-routes';
-import { registerSmsRoutes } from './routes/sms-routes';
-import { SessionTokens } from './session-token';
 import { developmentSessionSecret } from './settings';
 import type { GatewaySettings } from './settings';
 import { zodSwaggerTransform, zodValidatorCompiler } from './zod-route-schemas';
@@ -82,11 +76,9 @@ export async function createGatewayApp(
   const members = new ClusterMembers();
   await members.listen(ownBus);
 
-  const tokens = new SessionTokens(settings.sessionSecret);
-  const deps: RouteDependencies = {
+  const context: GatewayContext = {
+    settings,
     bus: ownBus,
-    tokens,
-    authenticator: new Authenticator(ownBus, tokens),
     liveness: new InterfaceLiveness(ownBus),
     members,
     rings,
@@ -119,7 +111,7 @@ export async function createGatewayApp(
     openapi: {
       openapi: '3.1.0',
       info: {
-        title: 'Trellis bookshop API',
+        title: `Trellis API${apiModules.length === 0 ? '' : ` (${apiModules.map((api) => api.name).join(', ')})`}`,
         version: '1.0.0',
         description:
           'The gateway: every call becomes a bus call to a node family. Errors are application/problem+json ' +
@@ -137,14 +129,10 @@ export async function createGatewayApp(
     api.setValidatorCompiler(zodValidatorCompiler);
     // Replies are built from bus replies the bus already validated against the contract.
     api.setSerializerCompiler(() => (data) => JSON.stringify(data));
-    registerSessionsRoutes(api, deps);
-    registerBooksRoutes(api, deps);
-    registerCartRoutes(api, deps);
-    registerOrdersRoutes(api, deps);
-    registerSmsRoutes(api, deps);
-    registerClusterRoutes(api, deps);
+    for (const apiModule of apiModules) apiModule.register(api, context);
+    registerClusterRoutes(api, context);
     done();
   });
-  registerHealthRoutes(app, deps);
+  registerHealthRoutes(app, context);
   return app;
 }

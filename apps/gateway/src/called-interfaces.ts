@@ -1,37 +1,10 @@
-import { outcomeContractOf } from '@trellis/bus';
-import {
-  clearCart,
-  familyOf,
-  getBook,
-  getCart,
-  getOrder,
-  getSession,
-  listBooks,
-  login,
-  logout,
-  placeOrder,
-  removeCartItem,
-  sendSms,
-  setCartItem,
-} from '@trellis/contracts';
+import { familyOf } from '@trellis/contracts';
 import type { Contract } from '@trellis/contracts';
 
+import { apiModules } from './api-modules';
+
 /** Every interface the gateway calls or emits: its dependencies on the other node families. */
-export const calledInterfaces: readonly Contract[] = [
-  login,
-  getSession,
-  logout,
-  listBooks,
-  getBook,
-  getCart,
-  setCartItem,
-  removeCartItem,
-  clearCart,
-  placeOrder,
-  outcomeContractOf(placeOrder),
-  getOrder,
-  sendSms,
-];
+export const calledInterfaces: readonly Contract[] = apiModules.flatMap((api) => api.calledInterfaces);
 
 /** One interface as operators see it in `GET /v1/cluster`. */
 export interface InterfaceView {

@@ -5,12 +5,16 @@ import type { RingState } from '@trellis/ring';
 import { RingObserver, ringKeyRouter } from '@trellis/ring';
 import type { Logger } from 'pino';
 
+import { apiModules } from './api-modules';
+
 /**
- * Which node family serves each keyed interface family the gateway calls (`sessions.*` and `cart.*` are the
- * cart family's). Spelled here because the gateway is the one that calls them by key; a family that joins the
- * ring serves them under these names.
+ * Which node family serves each keyed interface family the gateway calls (the bookshop's `sessions.*` and
+ * `cart.*` are the cart family's), as the API modules declare them: the gateway is the one that calls them by
+ * key; a family that joins the ring serves them under these names.
  */
-export const servingFamilies: Readonly<Record<string, string>> = { sessions: 'cart', cart: 'cart' };
+export const servingFamilies: Readonly<Record<string, string>> = Object.fromEntries(
+  apiModules.flatMap((api) => Object.entries(api.servingFamilies)),
+);
 
 /** One read-only ring view per serving family, and the bus's keyed routing from them. */
 export class KeyedRings {

@@ -1,19 +1,19 @@
 // The one place where errors become HTTP responses: every error the gateway answers with, from Fastify's
 // parser, the route schemas, the bus or a node's catalogue, is mapped here to RFC 9457 problem+json.
-import { BookshopErrors, TrellisError } from '@trellis/contracts';
+import { TrellisError } from '@trellis/contracts';
 import type { ErrorType } from '@trellis/contracts';
 import { BusErrors } from '@trellis/bus';
 
+import { apiModules } from './api-modules';
+import type { ProblemSpec } from './gateway-api';
 import { GatewayErrors } from './gateway-errors';
+import { retryAfterSeconds } from './retry-after';
 
 /** Base of every problem `type`; the error code is appended, so each code has one stable type URI. */
 export const problemTypeBase = 'https://trellis.dev/problems/';
 
 /** The media type of every error response. */
 export const problemContentType = 'application/problem+json; charset=utf-8';
-
-/** Seconds a client should wait before retrying a 503 (or a 409 in progress, or a 202 pending order). */
-export const retryAfterSeconds = 1;
 
 /** The body of an error response (RFC 9457), with `code` and the request id as extension members. */
 export interface ProblemBody {
@@ -37,15 +37,6 @@ export interface Problem {
   body: ProblemBody;
 }
 
-interface ProblemSpec {
-  title: string;
-  /** When set, overrides the catalogue's status (see the entries for why). */
-  status?: number;
-  /** A fixed detail: for errors whose message is about our internals rather than the client's request. */
-  detail?: string;
-  retryAfter?: boolean;
-}
-
 const internalCode = 'internal.unexpected';
 
 const specs = new Map<string, ProblemSpec>([
@@ -59,22 +50,6 @@ const specs = new Map<string, ProblemSpec>([
   [
     GatewayErrors.overloaded.code,
     { title: 'Gateway overloaded', detail: 'Too many requests in flight; retry shortly.', retryAfter: true },
-  ],
-  [
-    BookshopErrors.unknownSession.code,
-    { title: 'Unknown session', detail: 'The session no longer exists; log in again.' },
-  ],
-  [BookshopErrors.bookNotFound.code, { title: 'Book not found' }],
-  [BookshopErrors.emptyCart.code, { title: 'Empty cart' }],
-  [BookshopErrors.orderNotFound.code, { title: 'Order not found' }],
-  [BookshopErrors.paymentDeclined.code, { title: 'Payment declined' }],
-  [
-    BookshopErrors.providerUnavailable.code,
-    {
-      title: 'Payment provider unavailable',
-      detail: 'The payment provider did not answer; retry with the same Idempotency-Key.',
-      retryAfter: true,
-    },
   ],
   [
     BusErrors.timeout.code,
@@ -135,6 +110,8 @@ const specs = new Map<string, ProblemSpec>([
   ],
   [BusErrors.deadLettered.code, { title: 'Internal error', detail: 'The request could not be processed.' }],
   [internalCode, { title: 'Internal error', status: 500, detail: 'The request could not be processed.' }],
+  // The API modules' own codes.
+  ...apiModules.flatMap((api) => [...api.problems]),
 ]);
 
 /** The problem type URI of an error code. */
@@ -145,7 +122,7 @@ export function problemTypeOf(code: string): string {
 /** The catalogue entries this module maps explicitly (for tests and the cluster view). */
 export const mappedErrorTypes: readonly ErrorType[] = [
   ...Object.values(GatewayErrors),
-  ...Object.values(BookshopErrors),
+  ...apiModules.flatMap((api) => api.errorTypes),
   ...Object.values(BusErrors),
 ];
 

@@ -8,7 +8,7 @@ import { createPgSchema, createRabbitVhost, waitFor } from '@trellis/testing';
 import type { PgSchema, RabbitVhost } from '@trellis/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import { SessionTokens } from '../src/session-token';
+import { SessionTokens } from '../src/bookshop/session-token';
 import {
   brokenCartSecret,
   serveBookshop,

@@ -18,6 +18,8 @@ export interface FamilyEntry {
   readonly name: string;
   readonly type: 'logic' | 'service';
   readonly profile: 'cpu' | 'memory' | 'io';
+  /** A keyed dataset of the family, shared `something` (the owner and one replica) until configured otherwise. */
+  readonly dataset?: string | undefined;
 }
 
 function familiesOf(path: string, text: string) {
@@ -48,6 +50,7 @@ export function withFamily(path: string, text: string, entry: FamilyEntry, count
     count,
     profile: entry.profile,
     script: `apps/${entry.name}/src/main.ts`,
+    ...(entry.dataset === undefined ? {} : { datasets: { [entry.dataset]: { sharing: 'something' } } }),
   });
   families.set(document.createNode(entry.name), node);
   return document.toString();

@@ -25,7 +25,7 @@ export function moduleFileOf(family: string): string {
 }
 
 /** Every `.ts` file under `folder` in the tree. */
-function typeScriptFilesUnder(tree: Tree, folder: string): string[] {
+export function typeScriptFilesUnder(tree: Tree, folder: string): string[] {
   if (!tree.exists(folder)) return [];
   return tree.children(folder).flatMap((child) => {
     const path = `${folder}/${child}`;

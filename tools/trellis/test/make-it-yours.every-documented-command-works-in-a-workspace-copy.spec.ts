@@ -64,4 +64,9 @@ it('runs every command of docs/make-it-yours.md: generators, type-check, lint, b
     'script: apps/pricing/src/main.ts',
   );
   expect(existsSync(join(copy.root, 'k8s/base/inventory.yaml'))).toBe(true);
-});
+  // The gateway serves the generated routes through the families' API modules.
+  expect(readFileSync(join(copy.root, 'apps/gateway/src/api-modules.ts'), 'utf-8')).toMatch(
+    /inventoryApi[\s\S]*notesApi|notesApi[\s\S]*inventoryApi/,
+  );
+  // Twenty-odd commands, among them three type-checks, lint and the new nodes' tests: minutes, not seconds.
+}, 600_000);

@@ -3,7 +3,7 @@ import { z } from 'zod';
 
 import { calledInterfaces, interfaceView } from '../called-interfaces';
 import type { ClusterMember } from '../cluster-members';
-import type { RouteDependencies } from '../route-dependencies';
+import type { GatewayContext } from '../gateway-api';
 
 const clusterView = z.object({
   interfaces: z.array(
@@ -72,7 +72,7 @@ const clusterQuery = z.object({
  */
 export function registerClusterRoutes(
   app: FastifyInstance,
-  deps: Pick<RouteDependencies, 'liveness' | 'members' | 'rings'>,
+  deps: Pick<GatewayContext, 'liveness' | 'members' | 'rings'>,
 ): void {
   app.get(
     '/v1/cluster',
@@ -102,7 +102,7 @@ export function registerClusterRoutes(
 /** Each family's datasets as its first live node announces them, with the family's ring. */
 function datasetsView(
   liveNodes: readonly ClusterMember[],
-  rings: RouteDependencies['rings'],
+  rings: GatewayContext['rings'],
   key: string | undefined,
 ): z.output<typeof clusterView>['datasets'] {
   const seen = new Set<string>();

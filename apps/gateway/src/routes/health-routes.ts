@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 
-import type { RouteDependencies } from '../route-dependencies';
+import type { GatewayContext } from '../gateway-api';
 
 /**
  * `GET /health/live` (the process answers) and `GET /health/ready`: the bus is connected and every interface
  * the gateway calls has at least one live node (so a request would not fail for want of a family).
  */
-export function registerHealthRoutes(app: FastifyInstance, deps: RouteDependencies): void {
+export function registerHealthRoutes(app: FastifyInstance, deps: GatewayContext): void {
   app.get('/health/live', { schema: { hide: true } }, (_request, reply) => reply.send({ status: 'up' }));
 
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {

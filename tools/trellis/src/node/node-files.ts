@@ -1,6 +1,14 @@
 // The files of a new node family, laid out like the bookshop's nodes (apps/catalog, apps/cart): settings read
 // once at start, telemetry first, a Nest module with the bus, one handlers file, its tests, a README.
 import { interfaceNames, pascalCase } from '../names';
+import {
+  datasetMain,
+  datasetModuleFile,
+  datasetNames,
+  datasetSettings,
+  datasetSettingsDoc,
+  datasetsFile,
+} from './dataset-files';
 import type { NodeOptions } from './node-options';
 
 /** The example interface every new node serves: proof that a call reaches it, and a pattern to copy. */
@@ -8,7 +16,7 @@ export function exampleInterfaceOf(name: string) {
   return interfaceNames(`${name}.ping`);
 }
 
-function packageJson({ name, type }: NodeOptions): string {
+function packageJson({ name, type, dataset }: NodeOptions): string {
   const manifest = {
     name: `@trellis/${name}`,
     version: '0.1.0',
@@ -24,8 +32,10 @@ function packageJson({ name, type }: NodeOptions): string {
       '@trellis/bus': '0.1.0',
       '@trellis/bus-nest': '0.1.0',
       '@trellis/contracts': '0.1.0',
+      ...(dataset === undefined ? {} : { '@trellis/data': '0.1.0' }),
       ...(type === 'service' ? { '@trellis/database': '0.1.0' } : {}),
       '@trellis/node-kit': '0.1.0',
+      ...(dataset === undefined ? {} : { '@trellis/ring': '0.1.0' }),
       pino: '^10.4.0',
       'reflect-metadata': '^0.2.2',
       rxjs: '^7.8.2',
@@ -62,7 +72,8 @@ export const telemetry = startTelemetry(settings);
 `;
 }
 
-function main({ name, type }: NodeOptions): string {
+function main({ name, type, dataset }: NodeOptions): string {
+  if (dataset !== undefined) return datasetMain(name, type);
   const Name = pascalCase(name);
   return `// Runs one ${name} node (a ${type} node).
 import { settings, telemetry } from './telemetry';
@@ -80,8 +91,9 @@ void bootstrapNode({ module: create${Name}Module(settings, logger), settings, lo
 `;
 }
 
-function settingsFile({ name, type }: NodeOptions): string {
+function settingsFile({ name, type, dataset }: NodeOptions): string {
   const Name = pascalCase(name);
+  const withDataset = dataset !== undefined;
   const schema =
     type === 'service'
       ? `
@@ -96,18 +108,22 @@ function settingsFile({ name, type }: NodeOptions): string {
       ? `, and \`DATABASE_SCHEMA\` (\`${name}\`): the family's own
  * schema, where the bus also keeps its exactly-once inbox`
       : '';
+  const imports = withDataset
+    ? `import { sharingSettings } from '@trellis/data';
+import { commonNodeSettings, defineSettings, urlSetting, wholeNumber } from '@trellis/node-kit';`
+    : `import { commonNodeSettings, defineSettings } from '@trellis/node-kit';`;
   return `// The ${name} node's settings: the settings every node has (node-kit) plus its own. Read once, at start.
-import { commonNodeSettings, defineSettings } from '@trellis/node-kit';
+${imports}
 import { z } from 'zod';
 
 /**
- * The ${name} node's settings schema (read it with node-kit's \`loadSettings\` or \`readSettings\`):
+ * The ${name} node's settings schema (read it with node-kit's \`loadSettings\` or \`readSettings\`):${withDataset ? datasetSettingsDoc(name, dataset) : ''}
  * \`NODE_FAMILY\` and \`NODE_TYPE\` default to \`${name}\` and \`${type}\`, so a node also starts by hand${described}.
  */
 export const ${name}SettingsSchema = defineSettings(
   z.object({
     NODE_FAMILY: commonNodeSettings.shape.NODE_FAMILY.default('${name}'),
-    NODE_TYPE: commonNodeSettings.shape.NODE_TYPE.default('${type}'),${schema}
+    NODE_TYPE: commonNodeSettings.shape.NODE_TYPE.default('${type}'),${schema}${withDataset ? datasetSettings(dataset) : ''}
   }),
 );
 
@@ -122,8 +138,9 @@ const nodeIdFile = (
 export const NODE_ID = Symbol('${name}:node-id');
 `;
 
-function moduleFile({ name, type }: NodeOptions): string {
+function moduleFile({ name, type, dataset }: NodeOptions): string {
   const Name = pascalCase(name);
+  if (dataset !== undefined) return datasetModuleFile(name, dataset);
   if (type === 'logic') {
     return `// The ${name} node as a Nest module: its bus and the handlers of its interfaces.
 import { Module } from '@nestjs/common';
@@ -207,9 +224,10 @@ export function create${Name}Module(settings: ${Name}Settings, logger: Logger): 
 `;
 }
 
-function handlers({ name }: NodeOptions): string {
+function handlers({ name, dataset }: NodeOptions): string {
   const Name = pascalCase(name);
   const ping = exampleInterfaceOf(name);
+  if (dataset !== undefined) return datasetHandlers(name, dataset);
   return `// The ${name} family's interfaces on the bus: decode, call the domain, encode.
 import { Inject, Injectable } from '@nestjs/common';
 import type { HandlerContext } from '@trellis/bus-nest';
@@ -236,16 +254,77 @@ export class ${Name}Handlers {
 `;
 }
 
-function handlersSpec({ name }: NodeOptions): string {
+function handlersSpec({ name, dataset }: NodeOptions): string {
   const Name = pascalCase(name);
   const ping = exampleInterfaceOf(name);
+  const names = dataset === undefined ? undefined : datasetNames(dataset);
+  const setUp =
+    names === undefined
+      ? `import { ${Name}Handlers } from './${name}.handlers';
+
+const handlers = new ${Name}Handlers('${name}-1');`
+      : `import type { Dataset, UpdateFunction } from '@trellis/data';
+import type { ${names.valueType} } from './datasets';
+import { ${Name}Handlers } from './${name}.handlers';
+
+/**
+ * The \`${names.dataset}\` dataset as one node sees it, in a map: the handlers' logic without a ring (test/ runs the
+ * real DataNode on Redis and the broker).
+ */
+function datasetInMemory<Value>(name: string): Dataset<Value> {
+  const values = new Map<string, Value>();
+  return {
+    name,
+    get: (key) => Promise.resolve(values.get(key)),
+    set: (key, value) => {
+      values.set(key, value);
+      return Promise.resolve();
+    },
+    update<Next extends Value | undefined>(key: string, fn: UpdateFunction<Value, Next>): Promise<Next> {
+      const next = fn(values.get(key));
+      if (next === undefined) values.delete(key);
+      else values.set(key, next);
+      return Promise.resolve(next);
+    },
+    delete: (key) => {
+      values.delete(key);
+      return Promise.resolve();
+    },
+  };
+}
+
+const handlers = new ${Name}Handlers('${name}-1', datasetInMemory<${names.valueType}>('${names.dataset}'));`;
+  const exampleTest =
+    names === undefined
+      ? `it('${ping.interfaceName} answers with the same text and the id of the node that handled it', () => {
+  expect(handlers.${ping.verb}({ text: 'hello' }, contextFor('${ping.interfaceName}'))).toEqual({
+    text: 'hello',
+    handledBy: '${name}-1',
+  });
+});`
+      : `it('${ping.interfaceName} stores the text under its key and answers with the text stored before', async () => {
+  await expect(handlers.${ping.verb}({ key: 'k1', text: 'first' }, contextFor('${ping.interfaceName}'))).resolves.toEqual({
+    key: 'k1',
+    text: 'first',
+    previous: null,
+    handledBy: '${name}-1',
+  });
+  await expect(handlers.${ping.verb}({ key: 'k1', text: 'second' }, contextFor('${ping.interfaceName}'))).resolves.toEqual({
+    key: 'k1',
+    text: 'second',
+    previous: 'first',
+    handledBy: '${name}-1',
+  });
+  // Keys are apart: another key has nothing before.
+  await expect(handlers.${ping.verb}({ key: 'k2', text: 'other' }, contextFor('${ping.interfaceName}'))).resolves.toMatchObject({
+    previous: null,
+  });
+});`;
   return `// The ${name} handlers' replies, one request each, without a broker (test/ calls them over the bus).
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import type { HandlerContext } from '@trellis/bus-nest';
-import { ${Name}Handlers } from './${name}.handlers';
-
-const handlers = new ${Name}Handlers('${name}-1');
+${setUp}
 
 /** The context the bus hands a handler, for one first delivery of \`interfaceName\`. */
 function contextFor(interfaceName: string): HandlerContext {
@@ -264,18 +343,58 @@ function contextFor(interfaceName: string): HandlerContext {
   };
 }
 
-it('${ping.interfaceName} answers with the same text and the id of the node that handled it', () => {
-  expect(handlers.${ping.verb}({ text: 'hello' }, contextFor('${ping.interfaceName}'))).toEqual({
-    text: 'hello',
-    handledBy: '${name}-1',
-  });
-});
+${exampleTest}
 `;
 }
 
-/** The module set-up a test of the node needs: a vhost, for a service node a schema too. */
+/** The handlers of a node with a dataset: the example interface reads and writes it. */
+function datasetHandlers(name: string, dataset: string): string {
+  const Name = pascalCase(name);
+  const ping = exampleInterfaceOf(name);
+  const names = datasetNames(dataset);
+  return `// The ${name} family's interfaces on the bus: decode, call the domain, encode.
+import { Inject, Injectable } from '@nestjs/common';
+import type { HandlerContext } from '@trellis/bus-nest';
+import { HandlesCall } from '@trellis/bus-nest';
+import type { HandledRequestOf, HandlerReplyOf } from '@trellis/contracts';
+import { ${ping.contractConst} } from '@trellis/contracts';
+import type { Dataset } from '@trellis/data';
+import type { ${names.valueType} } from './datasets';
+import { ${names.token} } from './datasets';
+import { NODE_ID } from './node-id';
+
+/** Serves the ${name}.* interfaces. */
+@Injectable()
+export class ${Name}Handlers {
+  // Explicit tokens: tsx, which runs the nodes, emits no constructor type metadata for Nest to read.
+  constructor(
+    @Inject(NODE_ID) private readonly nodeId: string,
+    @Inject(${names.token}) private readonly ${dataset}: Dataset<${names.valueType}>,
+  ) {}
+
+  /**
+   * \`${ping.interfaceName}\`, at-least-once, by key: stores the text under the key and answers with the one before. The
+   * update is atomic per key on the key's owner; a node that does not own the key refuses with \`data.not_owner\`,
+   * which the caller retries on the newer ring.
+   */
+  @HandlesCall(${ping.contractConst})
+  async ${ping.verb}(
+    { key, text }: HandledRequestOf<typeof ${ping.contractConst}>,
+    _context: HandlerContext,
+  ): Promise<HandlerReplyOf<typeof ${ping.contractConst}>> {
+    const stored = await this.${dataset}.update(key, (current) => ({ text, previous: current?.text ?? null }));
+    return { key, ...stored, handledBy: this.nodeId };
+  }
+}
+`;
+}
+
+/**
+ * The module set-up a test of the node needs: a vhost, for a service node a schema too, for a node with a dataset
+ * a Redis key prefix of its own (deleted afterwards) and a wait until the node's dataset is ready.
+ */
 export function integrationHarness(
-  { name, type }: Pick<NodeOptions, 'name' | 'type'>,
+  { name, type, dataset }: Pick<NodeOptions, 'name' | 'type'> & { dataset?: string | undefined },
   label: string,
 ): {
   imports: string;
@@ -284,6 +403,7 @@ export function integrationHarness(
 } {
   const Name = pascalCase(name);
   const service = type === 'service';
+  const withDataset = dataset !== undefined;
   return {
     imports: `import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
@@ -292,10 +412,10 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { Bus } from '@trellis/bus';
 import { readSettings } from '@trellis/node-kit';
 import type { ${service ? 'PgSchema, ' : ''}RabbitVhost } from '@trellis/testing';
-import { ${service ? 'createPgSchema, ' : ''}createRabbitVhost } from '@trellis/testing';
+import { ${service ? 'createPgSchema, ' : ''}createRabbitVhost${withDataset ? ', deleteRedisPrefix, waitFor' : ''} } from '@trellis/testing';${withDataset ? "\nimport { DataNode } from '@trellis/data';\nimport { randomUUID } from 'node:crypto';" : ''}
 import { create${Name}Module } from '../src/${name}.module';
 import { ${name}SettingsSchema } from '../src/settings';`,
-    setUp: `const logger = pino({ level: 'silent' });
+    setUp: `const logger = pino({ level: 'silent' });${withDataset ? `\n// A key prefix of its own, so the ring and the dataset start empty and other tests' rings are not touched.\nconst dataPrefix = \`trellis-test-${label}-\${randomUUID()}\`;` : ''}
 let vhost: RabbitVhost;${service ? '\nlet schema: PgSchema;' : ''}
 let app: INestApplicationContext;
 let caller: Bus;
@@ -304,17 +424,17 @@ beforeAll(async () => {
   vhost = await createRabbitVhost('${label}');${service ? `\n  schema = await createPgSchema('${label.replaceAll('-', '_')}');` : ''}
   const settings = readSettings(${name}SettingsSchema, {
     NODE_ID: '${name}-1',
-    AMQP_URL: vhost.url,${service ? '\n    DATABASE_URL: schema.connectionString,\n    DATABASE_SCHEMA: schema.schema,' : ''}
+    AMQP_URL: vhost.url,${service ? '\n    DATABASE_URL: schema.connectionString,\n    DATABASE_SCHEMA: schema.schema,' : ''}${withDataset ? '\n    DATA_PREFIX: dataPrefix,' : ''}
   });
   app = await NestFactory.createApplicationContext(create${Name}Module(settings, logger), {
     logger: false,
     abortOnError: false,
-  });
+  });${withDataset ? `\n  // The node serves its keys once it owns its partitions on the ring and its dataset caught up.\n  const dataNode = app.get(DataNode);\n  await waitFor(() => dataNode.ready, { timeoutMs: 10_000, description: '${name}-1 ready on its ring' });` : ''}
   caller = await Bus.connect({ url: vhost.url, logger, nodeId: 'caller-1' });
 });`,
     tearDown: `afterAll(async () => {
   await caller?.close();
-  await app?.close();${service ? '\n  await schema?.drop();' : ''}
+  await app?.close();${service ? '\n  await schema?.drop();' : ''}${withDataset ? '\n  await deleteRedisPrefix(dataPrefix);' : ''}
   await vhost?.delete();
 });`,
   };
@@ -332,13 +452,31 @@ ${harness.setUp}
 
 ${harness.tearDown}
 
-it('answers ${ping.interfaceName} over the real broker, naming the node that handled it', async () => {
+${options.dataset === undefined ? plainPingTest(name) : datasetPingTest(name, options.dataset)}
+`;
+}
+
+function plainPingTest(name: string): string {
+  const ping = exampleInterfaceOf(name);
+  return `it('answers ${ping.interfaceName} over the real broker, naming the node that handled it', async () => {
   const started = performance.now();
   const reply = await caller.call(${ping.contractConst}, { text: 'hello over the bus' });
   process.stdout.write(\`${ping.interfaceName}: replied in \${Math.round(performance.now() - started)} ms\\n\`);
   expect(reply).toEqual({ text: 'hello over the bus', handledBy: '${name}-1' });
-});
-`;
+});`;
+}
+
+function datasetPingTest(name: string, dataset: string): string {
+  const ping = exampleInterfaceOf(name);
+  return `it('answers ${ping.interfaceName} over the real broker from its ${dataset} dataset: the text stored before under the key', async () => {
+  const key = randomUUID();
+  const started = performance.now();
+  const first = await caller.call(${ping.contractConst}, { key, text: 'first' });
+  const second = await caller.call(${ping.contractConst}, { key, text: 'second' });
+  process.stdout.write(\`${ping.interfaceName}: two calls in \${Math.round(performance.now() - started)} ms\\n\`);
+  expect(first).toEqual({ key, text: 'first', previous: null, handledBy: '${name}-1' });
+  expect(second).toEqual({ key, text: 'second', previous: 'first', handledBy: '${name}-1' });
+});`;
 }
 
 function migration({ name }: NodeOptions): string {
@@ -353,17 +491,23 @@ SELECT 1;
 `;
 }
 
-function readme({ name, type }: NodeOptions): string {
+function readme({ name, type, dataset }: NodeOptions): string {
   const ping = exampleInterfaceOf(name);
+  const what =
+    dataset === undefined
+      ? 'answers with the text it was sent and the id of the node that handled it'
+      : `by key: stores the text under the key in the \`${dataset}\` dataset, answers with the text stored before`;
   const data =
-    type === 'service'
-      ? `\n## Data\n\nThe family's own Postgres schema (\`DATABASE_SCHEMA\`, default \`${name}\`), migrated at start from \`migrations/\`.\nThe bus keeps its exactly-once inbox and outbox in the same schema, so an exactly-once handler's writes through\n\`context.db\` commit together with the call's idempotency key.\n`
-      : '';
+    dataset !== undefined
+      ? `\n## Data\n\nThe keyed dataset \`${dataset}\` (\`src/datasets.ts\`) lives on the ${name} family's ring (Redis holds the ring, the nodes\nhold the data). How it is shared is configuration: the blueprints' \`datasets: { ${dataset}: { sharing: … } }\`, or\n\`DATASET_${datasetNames(dataset).upper}_SHARING=nothing|something|everything\` (see \`libs/data/README.md\` to choose). \`${ping.interfaceName}\` is\nrouted by key, so the gateway sends each call to the key's owner on the ring (\`apps/gateway/src/keyed-rings.ts\`).\n`
+      : type === 'service'
+        ? `\n## Data\n\nThe family's own Postgres schema (\`DATABASE_SCHEMA\`, default \`${name}\`), migrated at start from \`migrations/\`.\nThe bus keeps its exactly-once inbox and outbox in the same schema, so an exactly-once handler's writes through\n\`context.db\` commit together with the call's idempotency key.\n`
+        : '';
   return `# ${name} (${type} node)
 
 | interface | policy | what it does |
 | --- | --- | --- |
-| \`${ping.interfaceName}\` | at-least-once | answers with the text it was sent and the id of the node that handled it |
+| \`${ping.interfaceName}\` | at-least-once | ${what} |
 
 Add an interface with \`npx nx g @trellis/plugin:interface ${name} ${name}.<verb> --policy=<policy>\` (see
 \`docs/make-it-yours.md\`).
@@ -378,8 +522,28 @@ ${data}
 }
 
 /** The contracts file of the new family, with its example interface. */
-export function contractsFile({ name }: NodeOptions): string {
+export function contractsFile({ name, dataset }: NodeOptions): string {
   const ping = exampleInterfaceOf(name);
+  if (dataset !== undefined) {
+    return `// The ${name} family's interfaces: names, schemas and policies shared by callers and handlers.
+import { z } from 'zod';
+import { defineCall } from './contract';
+
+/**
+ * Stores the text under the key in the ${name} family's \`${dataset}\` dataset and answers with the text stored
+ * before. Routed by key, so every call for a key reaches the node that owns it on the ring. Safe to repeat:
+ * at-least-once (a repeat stores the same text, and answers it as the one before).
+ */
+export const ${ping.contractConst} = defineCall({
+  name: '${ping.interfaceName}',
+  policy: 'at-least-once',
+  request: z.object({ key: z.string().min(1).max(200), text: z.string().min(1).max(200) }),
+  reply: z.object({ key: z.string(), text: z.string(), previous: z.string().nullable(), handledBy: z.string() }),
+  routing: { kind: 'by-key', keyOf: (request) => request.key },
+  timeoutMs: 3_000,
+});
+`;
+  }
   return `// The ${name} family's interfaces: names, schemas and policies shared by callers and handlers.
 import { z } from 'zod';
 import { defineCall } from './contract';
@@ -412,6 +576,7 @@ export function appFiles(options: NodeOptions, migrationId: string): Record<stri
     [`${root}/src/${name}.handlers.spec.ts`]: handlersSpec(options),
     [`${root}/test/${name}.answers-ping-over-the-bus.spec.ts`]: integrationTest(options),
   };
+  if (options.dataset !== undefined) files[`${root}/src/datasets.ts`] = datasetsFile(name, options.dataset);
   if (options.type === 'service') files[`${root}/migrations/${migrationId}_${name}.sql`] = migration(options);
   return files;
 }

@@ -14,6 +14,8 @@ export interface NodeGeneratorSchema {
   name: string;
   type: string;
   profile?: string;
+  /** A keyed dataset on the family's ring (logic nodes only). */
+  dataset?: string;
 }
 
 /** The options once checked. */
@@ -21,7 +23,12 @@ export interface NodeOptions {
   readonly name: string;
   readonly type: (typeof nodeTypes)[number];
   readonly profile: (typeof profiles)[number];
+  /** The keyed dataset the node keeps on its family's ring, shared as configuration says. */
+  readonly dataset: string | undefined;
 }
+
+/** A dataset's name: the blueprint's rule, since it names the `DATASET_<NAME>_*` variables too. */
+export const datasetNamePattern = /^[a-z][a-z0-9]*$/;
 
 function isOneOf<T extends string>(values: readonly T[], value: string | undefined): value is T {
   return value !== undefined && (values as readonly string[]).includes(value);
@@ -29,7 +36,8 @@ function isOneOf<T extends string>(values: readonly T[], value: string | undefin
 
 /**
  * The checked options, or an error listing every problem: a name that is not one lower-case word or is taken
- * (an app, a blueprint family, an interface family or a contracts file of that name), an unknown type or profile.
+ * (an app, a blueprint family, an interface family or a contracts file of that name), an unknown type or profile,
+ * a dataset that is not one lower-case word or is asked of a service node.
  */
 export function checkNodeOptions(tree: Tree, schema: NodeGeneratorSchema): NodeOptions {
   const problems: string[] = [];
@@ -56,6 +64,20 @@ export function checkNodeOptions(tree: Tree, schema: NodeGeneratorSchema): NodeO
   if (schema.profile !== undefined && !isOneOf(profiles, schema.profile)) {
     problems.push(`profile "${schema.profile}" must be one of ${profiles.join(', ')}`);
   }
+  if (schema.dataset !== undefined) {
+    if (!datasetNamePattern.test(schema.dataset)) {
+      problems.push(
+        `dataset "${schema.dataset}" must be one lower-case word of letters and digits, e.g. notes: it names ` +
+          `the blueprint's datasets entry and the DATASET_<NAME>_SHARING variable`,
+      );
+    }
+    if (schema.type === 'service') {
+      problems.push(
+        `dataset needs --type=logic: a service node keeps its data in its own Postgres schema, a logic node ` +
+          `keeps a keyed dataset on its family's ring`,
+      );
+    }
+  }
   if (problems.length > 0 || !isOneOf(nodeTypes, schema.type)) {
     throw new Error(
       `Cannot add node ${name}; nothing was written:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
@@ -63,5 +85,5 @@ export function checkNodeOptions(tree: Tree, schema: NodeGeneratorSchema): NodeO
   }
   // A logic node computes; a service node waits on its database.
   const profile = isOneOf(profiles, schema.profile) ? schema.profile : schema.type === 'logic' ? 'cpu' : 'io';
-  return { name, type: schema.type, profile };
+  return { name, type: schema.type, profile, dataset: schema.dataset };
 }

@@ -133,3 +133,67 @@ describe('node generator', () => {
     expect(changesSince(tree, seeded)).toEqual([]);
   });
 });
+
+describe('node generator --dataset', () => {
+  it('gives a logic node a keyed dataset on its ring, shared as configured, its example interface by key', async () => {
+    const tree = workspaceTree();
+    const seeded = snapshotOf(tree);
+    await nodeGenerator(tree, { name: 'pricing', type: 'logic', dataset: 'quotes' });
+    const changes = changesSince(tree, seeded);
+    expect(changes).toContain('CREATE apps/pricing/src/datasets.ts');
+
+    expect(read(tree, 'apps/pricing/src/datasets.ts')).toContain(
+      "defineDataset({ name: 'quotes', schema: quotesValueSchema, merge: singleValue<QuotesValue>(), ttlSeconds })",
+    );
+    const settings = read(tree, 'apps/pricing/src/settings.ts');
+    expect(settings).toContain("...sharingSettings('quotes'),");
+    expect(settings).toContain('RING_PARTITIONS: wholeNumber(1, 4096, 64),');
+    const module = read(tree, 'apps/pricing/src/pricing.module.ts');
+    expect(module).toContain('new Membership({');
+    expect(module).toContain("datasets: [{ definition, sharing: sharingOf(settings, 'quotes') }],");
+    expect(module).toContain('keyRouter: dataBusRouter,');
+    const main = read(tree, 'apps/pricing/src/main.ts');
+    expect(main).toContain('checks: { datasets: () => dataNode?.ready ?? false },');
+    expect(main).toContain('describe: (app) => ({ datasets: app.get(DataNode).describe() }),');
+    expect(JSON.parse(read(tree, 'apps/pricing/package.json'))).toMatchObject({
+      dependencies: { '@trellis/data': '0.1.0', '@trellis/ring': '0.1.0' },
+    });
+    // The example interface is routed by key, to the key's owner on the ring.
+    expect(read(tree, 'libs/contracts/src/pricing.ts')).toContain(
+      "routing: { kind: 'by-key', keyOf: (request) => request.key },",
+    );
+    expect(read(tree, 'apps/pricing/test/pricing.answers-ping-over-the-bus.spec.ts')).toContain(
+      'await deleteRedisPrefix(dataPrefix);',
+    );
+    for (const path of [
+      'deploy/blueprint.yaml',
+      'deploy/blueprints/dev.yaml',
+      'deploy/blueprints/production.yaml',
+    ]) {
+      expect(
+        (parse(read(tree, path)) as { families: Record<string, unknown> }).families['pricing'],
+      ).toMatchObject({
+        datasets: { quotes: { sharing: 'something' } },
+      });
+    }
+  });
+
+  const refusals: [string, Parameters<typeof nodeGenerator>[1], string][] = [
+    [
+      'a dataset on a service node',
+      { name: 'pricing', type: 'service', dataset: 'quotes' },
+      'dataset needs --type=logic',
+    ],
+    [
+      'a kebab-case dataset',
+      { name: 'pricing', type: 'logic', dataset: 'price-quotes' },
+      'dataset "price-quotes" must be one lower-case word',
+    ],
+  ];
+  it.each(refusals)('refuses %s with a clear message and writes nothing', async (_case, options, message) => {
+    const tree = workspaceTree();
+    const seeded = snapshotOf(tree);
+    await expect(nodeGenerator(tree, options)).rejects.toThrow(message);
+    expect(changesSince(tree, seeded)).toEqual([]);
+  });
+});

@@ -16,7 +16,9 @@ function migrationId(): string {
 
 /**
  * Adds the node family `name`: its app under apps/<name>, an example interface `<name>.ping` in the contracts
- * with a unit test and a test against the real broker, and the family in the three blueprints. Checks every
+ * with a unit test and a test against the real broker, and the family in the three blueprints. With `dataset`
+ * (logic nodes), the node keeps that keyed dataset on its family's ring (sharing `something` in the blueprints),
+ * its example interface is routed by key (the gateway-route generator makes the gateway follow the ring). Checks every
  * option first and writes nothing when one is wrong.
  */
 export async function nodeGenerator(tree: Tree, schema: NodeGeneratorSchema): Promise<GeneratorCallback> {

@@ -21,6 +21,8 @@ function seedFiles(): string[] {
     ...['deploy/blueprint.yaml', 'deploy/blueprints/dev.yaml', 'deploy/blueprints/production.yaml'].map(
       (path) => join(repositoryRoot, path),
     ),
+    // The gateway, whose API modules the route generator adds to (and whose routes it must not collide with).
+    ...filesUnder(join(repositoryRoot, 'apps/gateway/src')).filter((path) => path.endsWith('.ts')),
     // Only so that the bookshop's app folders exist in the tree.
     ...['catalog', 'cart', 'payments'].map((app) => join(repositoryRoot, 'apps', app, 'package.json')),
   ];

@@ -3,10 +3,10 @@ import type { ReplyOf } from '@trellis/contracts';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { z } from 'zod';
 
-import { placeCartOrder } from '../order-placement';
-import { retryAfterSeconds } from '../problem';
-import type { RouteDependencies } from '../route-dependencies';
-import { orderBody, orderParams, pendingOrderBody, placeOrderHeaders, problemBody } from '../schemas';
+import { placeCartOrder } from './order-placement';
+import { retryAfterSeconds } from '../retry-after';
+import type { RouteDependencies } from './route-dependencies';
+import { orderBody, orderParams, pendingOrderBody, placeOrderHeaders, problemBody } from './schemas';
 
 type Order = ReplyOf<typeof getOrder>;
 

@@ -1,7 +1,7 @@
 import type { Bus } from '@trellis/bus';
 import { getSession } from '@trellis/contracts';
 
-import { GatewayErrors } from './gateway-errors';
+import { GatewayErrors } from '../gateway-errors';
 import type { SessionTokens } from './session-token';
 
 /** Who is calling: the session the token names and the user that session belongs to. */

@@ -4,8 +4,8 @@ import { login, logout } from '@trellis/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 
-import type { RouteDependencies } from '../route-dependencies';
-import { loginBody, problemBody, sessionCreated } from '../schemas';
+import type { RouteDependencies } from './route-dependencies';
+import { loginBody, problemBody, sessionCreated } from './schemas';
 
 /** `POST /v1/sessions` (log in) and `DELETE /v1/sessions/current` (log out): the sessions family. */
 export function registerSessionsRoutes(app: FastifyInstance, deps: RouteDependencies): void {

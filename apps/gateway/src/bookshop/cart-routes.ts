@@ -2,8 +2,8 @@ import { getCart, removeCartItem, setCartItem } from '@trellis/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 
-import type { RouteDependencies } from '../route-dependencies';
-import { cartBody, cartItemParams, problemBody, setCartItemBody } from '../schemas';
+import type { RouteDependencies } from './route-dependencies';
+import { cartBody, cartItemParams, problemBody, setCartItemBody } from './schemas';
 
 const responses = { 200: cartBody, '4XX': problemBody, '5XX': problemBody };
 

@@ -40,12 +40,16 @@ export const setCartItemBody = z.object({ quantity });
 export const cartBody = cartView;
 
 /**
- * `POST /v1/orders` headers: the client's Idempotency-Key (visible ASCII, as HTTP header values are). Loose,
- * so that the other headers stay on the request.
+ * The headers of a route to an exactly-once interface: the client's Idempotency-Key (visible ASCII, as HTTP
+ * header values are), which makes a retried request the same call. Loose, so the other headers stay on the
+ * request.
  */
-export const placeOrderHeaders = z.looseObject({
+export const idempotencyKeyHeaders = z.looseObject({
   'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters'),
 });
+
+/** `POST /v1/orders` headers: the client's Idempotency-Key. */
+export const placeOrderHeaders = idempotencyKeyHeaders;
 
 /** An order as the client sees it (the owner is the caller, so the user id is left out). */
 export const orderBody = order.omit({ userId: true });

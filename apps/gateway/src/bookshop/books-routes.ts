@@ -2,8 +2,8 @@ import { getBook, listBooks } from '@trellis/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 
-import type { RouteDependencies } from '../route-dependencies';
-import { bookList, bookParams, bookView, problemBody } from '../schemas';
+import type { RouteDependencies } from './route-dependencies';
+import { bookList, bookParams, bookView, problemBody } from './schemas';
 
 /** `GET /v1/books` and `GET /v1/books/:id`: the catalog family. Public, no session needed. */
 export function registerBooksRoutes(app: FastifyInstance, deps: RouteDependencies): void {

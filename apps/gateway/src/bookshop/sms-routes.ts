@@ -2,8 +2,8 @@ import { sendSms } from '@trellis/contracts';
 import type { FastifyInstance } from 'fastify';
 import type { z } from 'zod';
 
-import type { RouteDependencies } from '../route-dependencies';
-import { problemBody, smsBody } from '../schemas';
+import type { RouteDependencies } from './route-dependencies';
+import { problemBody, smsBody } from './schemas';
 
 /**
  * `POST /v1/sms`: fire and forget to the notifications family (at-most-once: 202 means handed to the bus, not
