@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as pause } from 'node:timers/promises';
 
 import { waitFor } from '@trellis/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 
 import { allCharges, login, postOrder, putCartItem, settledOrder } from './support/bookshop-client';
 import type { OrderView } from './support/bookshop-client';
@@ -81,6 +81,12 @@ describe(`the supervisor restarts ${VICTIM} killed mid-traffic and the policies 
     );
     const priceOf = new Map(books.map((book) => [book.id, book.priceCents]));
     const outcomes: Outcome[] = [];
+    // A failure (a timeout included) shows how far the stream got and what the cluster said last.
+    onTestFailed(() => {
+      const unanswered = SESSIONS * (PUTS_PER_SESSION + ORDER_AFTER_PUT.size) - outcomes.length;
+      report(`on failure: ${outcomes.length} answers recorded, ${unanswered} requests not answered yet`);
+      report(`cluster output (tail):\n${cluster.process.tail(150)}`);
+    });
     let killAt: number | undefined;
     const killIfDue = (): void => {
       if (killAt !== undefined || outcomes.length < KILL_AFTER_ANSWERS) return;
@@ -235,7 +241,9 @@ describe(`the supervisor restarts ${VICTIM} killed mid-traffic and the policies 
     expect(chargedTwice).toEqual([]);
     expect(paidWithoutCharge).toEqual([]);
     expect(settled.every((order) => order.status === 'paid')).toBe(true);
-  });
+    // Generous: the stream, the restart and the follow-up of every order take ~10 s alone, several times
+    // that on a machine busy with other work; the outage bound above is what the test promises.
+  }, 240_000);
 });
 
 /** What is wrong with an order answer (201/202 with an order) given the catalogue's prices, if anything. */
