@@ -85,7 +85,14 @@ describe(`the supervisor restarts ${VICTIM} killed mid-traffic and the policies 
     onTestFailed(() => {
       const unanswered = SESSIONS * (PUTS_PER_SESSION + ORDER_AFTER_PUT.size) - outcomes.length;
       report(`on failure: ${outcomes.length} answers recorded, ${unanswered} requests not answered yet`);
-      report(`cluster output (tail):\n${cluster.process.tail(150)}`);
+      report(
+        `cart nodes' output (last 120 lines):\n${cluster.process
+          .tail(5_000)
+          .split('\n')
+          .filter((line) => line.startsWith('[cart-'))
+          .slice(-120)
+          .join('\n')}`,
+      );
     });
     let killAt: number | undefined;
     const killIfDue = (): void => {

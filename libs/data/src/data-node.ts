@@ -98,6 +98,8 @@ export class DataNode {
   /** Serves the data interfaces, joins the ring and starts anti-entropy and sweeping. Rejects when Redis is down. */
   async start(): Promise<void> {
     const { dataBus, membership } = this.options;
+    // First: every ring this node adopts, the first one included, must reach the datasets.
+    membership.onChange((ring, previous) => this.follow(ring, previous));
     await dataBus.handle(replicateEntries, ({ from, dataset, epoch, entries }) =>
       this.owned(dataset).acceptReplicas(from, epoch, entries),
     );
@@ -111,7 +113,6 @@ export class DataNode {
     await dataBus.subscribe(announceRing, async ({ epoch }) => {
       await membership.catchUpWith(epoch);
     });
-    membership.onChange((ring, previous) => this.follow(ring, previous));
     await membership.join();
     const shared = [...this.datasets.values()].filter((dataset) => dataset instanceof SharedDataset);
     this.every(this.options.antiEntropyEveryMs ?? 5_000, async () => {

@@ -203,9 +203,13 @@ export class Membership {
   /**
    * Makes sure this node has adopted a ring at least as new as `epoch`, which another node saw (e.g. in a
    * replication or fetch message): re-reads the stored ring when this node is behind. Resolves to the ring now
-   * adopted, which may still be older when the other node's ring is not committed yet.
+   * adopted, which may still be older when the other node's ring is not committed yet. Before this node has
+   * joined it only returns the ring it has (none).
    */
   async catchUpWith(epoch: number): Promise<RingState | undefined> {
+    // Before `join()` (or after `leave()`) this node is no member: reading and committing a ring now would
+    // commit one without it, and would adopt a ring before the caller's listeners are there.
+    if (this.timer === undefined) return this.ring;
     if (this.ring !== undefined && this.ring.epoch >= epoch) return this.ring;
     await this.refresh();
     return this.ring;
