@@ -51,11 +51,11 @@ function depConstraints({ allowTesting }) {
       onlyDependOnLibsWithTags: ['type:util', ...testing],
       bannedExternalImports: infrastructureClients,
     },
-    // Workspace tooling (the Nx plugin's generators) reads and writes files only; nothing lists it, so no
-    // project can import it.
+    // Workspace tooling (the Nx plugin's generators) reads and writes files only, and its tests may start
+    // nodes with the testing helpers; nothing lists it, so no project can import it.
     {
       sourceTag: 'type:tooling',
-      onlyDependOnLibsWithTags: ['type:util'],
+      onlyDependOnLibsWithTags: ['type:util', ...testing],
       bannedExternalImports: infrastructureClients,
     },
     // Which node type may depend on what: the front-end never reaches logic or service data libs.

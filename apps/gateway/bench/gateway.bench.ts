@@ -4,6 +4,7 @@
 // and removes everything it started or created, also when a step fails or the run is interrupted.
 // Settings (environment): BENCH_DURATION_MS, BENCH_WARMUP_MS, BENCH_CONNECTIONS, BENCH_SESSIONS,
 // BENCH_LOG_LEVEL (the cluster's LOG_LEVEL), BENCH_READY_TIMEOUT_MS, BENCH_VERBOSE=1 (show cluster output).
+import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { z } from 'zod';
 import {
@@ -11,14 +12,14 @@ import {
   cleanUpOnSignal,
   readBenchSettings,
   runBench,
+  spawnCluster,
   startNodeProcess,
   stopAllNodeProcesses,
   waitFor,
 } from '@trellis/testing';
+import type { ClusterProcess } from '@trellis/testing';
 import { createBenchEnvironment } from './bench-environment';
 import type { BenchEnvironment } from './bench-environment';
-import { startCluster } from './cluster-process';
-import type { ClusterProcess } from './cluster-process';
 import { measure, stopLoad } from './load';
 import type { LoadMeasurement, LoadSettings, LoadTarget } from './load';
 import { formatReport } from './report';
@@ -43,6 +44,13 @@ const CLUSTER_STOP_GRACE_MS = NODE_STOP_TIMEOUT_MS + 10_000;
 
 function log(line: string): void {
   process.stderr.write(`bench:gateway: ${line}\n`);
+}
+
+/** The bench's own environment, which the cluster inherits as under `npm start` (PATH, BLUEPRINT_*). */
+function inheritedEnv(): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
+  );
 }
 
 async function http(
@@ -106,8 +114,8 @@ async function waitUntilServing(
     intervalMs: 250,
     description: 'the cluster to serve books and carts',
   });
-  const died = cluster.exited.then((how) => {
-    throw new Error(`the cluster exited (${how}) before it was ready`);
+  const died = cluster.exited.then(({ code, signal }) => {
+    throw new Error(`the cluster exited (${signal ?? `code ${String(code)}`}) before it was ready`);
   });
   return Promise.race([ready, died]);
 }
@@ -181,7 +189,13 @@ async function main(): Promise<void> {
     cleaning ??= (async () => {
       stopLoad();
       // The cluster first: its nodes hold the vhost, the database and the keys being removed.
-      await cluster?.stop(CLUSTER_STOP_GRACE_MS);
+      const exit = await cluster?.stop(CLUSTER_STOP_GRACE_MS);
+      if (exit !== undefined && (exit.killed || exit.leftoverPids.length > 0)) {
+        log(
+          `cluster did not stop within ${CLUSTER_STOP_GRACE_MS} ms of SIGINT: killed ` +
+            `${exit.killed ? 'the runner and ' : ''}${exit.leftoverPids.length} node process(es)`,
+        );
+      }
       await stopAllNodeProcesses();
       await environment?.dispose();
     })();
@@ -196,9 +210,11 @@ async function main(): Promise<void> {
       env: { HELLO_PORT: String(helloPort) },
     });
     const gateway = `http://127.0.0.1:${gatewayPort}`;
-    cluster = startCluster(
-      ROOT,
-      {
+    cluster = spawnCluster({
+      root: ROOT,
+      runId: randomBytes(6).toString('hex'),
+      env: {
+        ...inheritedEnv(),
         AMQP_URL: environment.amqpUrl,
         BUS_PREFIX: 'trellis',
         DATABASE_URL: environment.databaseUrl,
@@ -210,8 +226,8 @@ async function main(): Promise<void> {
         LOG_LEVEL: settings.BENCH_LOG_LEVEL,
         SUPERVISOR_STOP_TIMEOUT_MS: String(NODE_STOP_TIMEOUT_MS),
       },
-      settings.BENCH_VERBOSE === '1',
-    );
+      echo: settings.BENCH_VERBOSE === '1',
+    });
     log(`cluster starting (pid ${cluster.pid}), gateway on ${gateway}`);
     const readyStarted = performance.now();
     let bookIds: string[];

@@ -36,3 +36,8 @@ export { freePort } from './free-port';
 
 /** Deletes every Redis key under `<prefix>:` (a test's DATA_PREFIX). */
 export { deleteRedisPrefix } from './redis-prefix';
+
+/** The local cluster as `npm start` runs it, as one child process: output, node events, a clean stop. */
+export { spawnCluster } from './cluster-process';
+/** The options, handle and exit report of `spawnCluster`, and its `node started` events. */
+export type { ClusterExit, ClusterProcess, NodeStarted, SpawnClusterOptions } from './cluster-process';

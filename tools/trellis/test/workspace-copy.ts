@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 
 /** The repository the copy is made from. */
 export const repositoryRoot = resolve(__dirname, '../../..');
@@ -51,7 +52,15 @@ function commandEnvironment(): NodeJS.ProcessEnv {
     if (name.startsWith('VITEST') || name === 'TEST' || name === 'NODE_ENV') continue;
     env[name] = value;
   }
-  return { ...env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true' };
+  // No colours: CI sets FORCE_COLOR, and the tests read the output as plain text.
+  delete env['FORCE_COLOR'];
+  return {
+    ...env,
+    NO_COLOR: '1',
+    NX_DAEMON: 'false',
+    NX_NO_CLOUD: 'true',
+    VITE_CONFIG_NATIVE_IGNORE_WARNING: 'true',
+  };
 }
 
 /** What a command printed and how it ended. */
@@ -62,7 +71,10 @@ export interface CommandResult {
   readonly ms: number;
 }
 
-/** Runs a shell command in the copy with Node 24 (scripts/use-node-24.sh), within `timeoutMs`. */
+/**
+ * Runs a shell command in the copy with Node 24 (scripts/use-node-24.sh), within `timeoutMs`. The output is
+ * plain text: terminal escapes a tool prints whatever the environment says are taken out.
+ */
 export function runIn(copy: WorkspaceCopy, command: string, timeoutMs = 120_000): CommandResult {
   const started = performance.now();
   try {
@@ -77,13 +89,18 @@ export function runIn(copy: WorkspaceCopy, command: string, timeoutMs = 120_000)
         maxBuffer: 64 * 1024 * 1024,
       },
     );
-    return { command, exitCode: 0, output, ms: performance.now() - started };
+    return {
+      command,
+      exitCode: 0,
+      output: stripVTControlCharacters(output),
+      ms: performance.now() - started,
+    };
   } catch (error) {
     const failed = error as { status?: number | null; stdout?: string };
     return {
       command,
       exitCode: failed.status ?? -1,
-      output: failed.stdout ?? String(error),
+      output: stripVTControlCharacters(failed.stdout ?? String(error)),
       ms: performance.now() - started,
     };
   }

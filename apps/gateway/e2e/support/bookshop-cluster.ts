@@ -6,15 +6,16 @@ import { resolve } from 'node:path';
 
 import { loadBlueprint } from '@trellis/supervisor';
 
-import { createRabbitVhost, deleteRedisPrefix, freePort, waitFor } from '@trellis/testing';
-import type { RabbitVhost } from '@trellis/testing';
+import { createRabbitVhost, deleteRedisPrefix, freePort, spawnCluster, waitFor } from '@trellis/testing';
+import type { ClusterExit, ClusterProcess, RabbitVhost } from '@trellis/testing';
 
 import { servingFamilies } from '../../src/keyed-rings';
-import { repoRoot, spawnCluster } from './cluster-process';
-import type { ClusterExit, ClusterProcess } from './cluster-process';
 import { createE2eDatabase } from './e2e-database';
 import type { E2eDatabase } from './e2e-database';
 import { request } from '../../test/support/http';
+
+/** The repository root, where `npm start` runs the cluster from. */
+const repoRoot = resolve(__dirname, '../../../..');
 
 /** Options of {@link startBookshopCluster}. */
 export interface BookshopClusterOptions {
@@ -93,7 +94,7 @@ export async function startBookshopCluster(options: BookshopClusterOptions): Pro
     };
     const ringSizes = await keyedRingSizes(env);
     const spawnedAt = Date.now();
-    cluster = spawnCluster(env, runId);
+    cluster = spawnCluster({ root: repoRoot, env, runId });
     const running = cluster;
     const gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     await waitFor(

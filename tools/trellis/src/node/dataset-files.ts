@@ -66,7 +66,7 @@ export function datasetSettingsDoc(name: string, dataset: string): string {
  * - \`${upper}_TTL_S\` (3600): seconds a key of the \`${dataset}\` dataset lives after its last write;
  * - \`DATASET_${upper}_SHARING\` (something), \`_REPLICAS\`, \`_WRITE_ACKS\`: its sharing strategy (\`sharingSettings\`);
  * - \`RING_PARTITIONS\` (64): partitions of the ${name} family's ring; every ${name} node must use the same number;
- * - \`MEMBERSHIP_DEAD_AFTER_MS\` (3000): a ${name} node whose ring heartbeat is older than this is dead;
+ * - \`MEMBERSHIP_DEAD_AFTER_MS\` (3000): any ${name} node whose ring heartbeat is older than this is dead;
  * - \`ANTI_ENTROPY_MS\` (5000): how often a share-everything dataset repairs with every other node;
  * - \`DATA_AMQP_URL\` (\`AMQP_URL\`): the broker connection for replication, apart from requests;`;
 }

@@ -127,7 +127,7 @@ export const ${name}SettingsSchema = defineSettings(
   }),
 );
 
-/** Validated settings of a ${name} node. */
+/** Validated settings of one ${name} node. */
 export type ${Name}Settings = z.output<typeof ${name}SettingsSchema>;
 `;
 }
@@ -444,7 +444,7 @@ function integrationTest(options: NodeOptions): string {
   const { name } = options;
   const ping = exampleInterfaceOf(name);
   const harness = integrationHarness(options, `${name}-ping`);
-  return `// A ${name} node booted as in a cluster, called through its own bus connection like a real caller node.
+  return `// One ${name} node booted as in a cluster, called through its own bus connection like a real caller node.
 ${harness.imports}
 import { ${ping.contractConst} } from '@trellis/contracts';
 

@@ -1,15 +1,23 @@
 // The local cluster as `npm start` runs it (deploy/local/cluster.ts under tsx), as one child process of the
 // test: its output lines, the supervisor's events parsed from them, and a stop that leaves no node behind.
 import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 
-/** The repository root, where `npm start` runs the cluster from. */
-export const repoRoot = resolve(__dirname, '../../../..');
+/** Options of {@link spawnCluster}. */
+export interface SpawnClusterOptions {
+  /** The workspace root the runner starts in (its deploy/local/cluster.ts and blueprint are used). */
+  readonly root: string;
+  /** The runner's whole environment (nothing of the test runner's own leaks in), plus the run marker. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Marks every process of this run, so a stop can find and kill leftovers. */
+  readonly runId: string;
+  /** Also copy the cluster's output to stderr as it comes (benchmarks' verbose mode). Default false. */
+  readonly echo?: boolean;
+}
 
 /** A `node started` line of the supervisor (logged at info). */
 export interface NodeStarted {
@@ -35,6 +43,11 @@ export interface ClusterProcess {
   readonly pid: number;
   /** Every `node started` line so far, oldest first. */
   readonly started: readonly NodeStarted[];
+  /**
+   * Resolves once the process has exited (by itself or by `stop()`) and all its output is read. Unlike
+   * `stop()`, it neither signals nor looks for nodes left behind (`livePids()` does).
+   */
+  readonly exited: Promise<Pick<ClusterExit, 'code' | 'signal'>>;
   /** The last lines of output (stdout and stderr interleaved as read), for failure messages. */
   tail(lines?: number): string;
   /** The first kept output line at or after `since` (Date.now()) that matches, with when it was read. */
@@ -50,10 +63,10 @@ export interface ClusterProcess {
 const KEPT_LINES = 20_000;
 
 /** The environment variable that marks every process of one run, so leftovers can be found by it. */
-const RUN_MARKER = 'TRELLIS_E2E_RUN';
+const RUN_MARKER = 'TRELLIS_CLUSTER_RUN';
 
 /** Pids of live processes whose environment carries `RUN_MARKER=<runId>` (Linux /proc; empty elsewhere). */
-export function processesOfRun(runId: string): number[] {
+function processesOfRun(runId: string): number[] {
   const needle = `\0${RUN_MARKER}=${runId}\0`;
   let entries: string[];
   try {
@@ -89,15 +102,17 @@ function parseNodeStarted(line: string): NodeStarted | undefined {
 }
 
 /**
- * Spawns `node --conditions=@trellis/source --import <tsx> deploy/local/cluster.ts` in the repository root,
- * exactly the command of `deploy/local/start.sh`, with `env` as its whole environment plus the run marker.
+ * Spawns `node --conditions=@trellis/source --import <tsx> deploy/local/cluster.ts` in `root`, exactly the
+ * command of `deploy/local/start.sh`, with `env` as its whole environment plus the run marker. tsx is
+ * resolved from `root`, so a copy of the workspace runs with its own dependencies.
  */
-export function spawnCluster(env: Record<string, string>, runId: string): ClusterProcess {
-  const tsx = pathToFileURL(createRequire(resolve(repoRoot, 'package.json')).resolve('tsx')).href;
-  const child: ChildProcess = spawn(
+export function spawnCluster(options: SpawnClusterOptions): ClusterProcess {
+  const { root, env, runId, echo = false } = options;
+  const tsx = pathToFileURL(createRequire(resolve(root, 'package.json')).resolve('tsx')).href;
+  const child = spawn(
     process.execPath,
     ['--conditions=@trellis/source', '--import', tsx, 'deploy/local/cluster.ts'],
-    { cwd: repoRoot, env: { ...env, [RUN_MARKER]: runId }, stdio: ['ignore', 'pipe', 'pipe'] },
+    { cwd: root, env: { ...env, [RUN_MARKER]: runId }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const pid = child.pid;
   if (pid === undefined) throw new Error('the cluster process did not start');
@@ -106,17 +121,23 @@ export function spawnCluster(env: Record<string, string>, runId: string): Cluste
   const started: NodeStarted[] = [];
   const onLine = (line: string): void => {
     lines.push({ line, seenAt: Date.now() });
-    if (lines.length > KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
+    // Trimmed in batches: dropping one line per line read would move every kept line each time, which a
+    // benchmark at LOG_LEVEL=info would pay for in its own figures.
+    if (lines.length > 2 * KEPT_LINES) lines.splice(0, lines.length - KEPT_LINES);
     const event = parseNodeStarted(line);
     if (event) started.push(event);
+    if (echo) process.stderr.write(`${line}\n`);
   };
+  // Both pipes are always read: a full pipe would block the nodes' logging and with it the nodes.
   for (const stream of [child.stdout, child.stderr]) {
-    if (stream) createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
+    createInterface({ input: stream, crlfDelay: Infinity }).on('line', onLine);
   }
 
-  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolveExit) => {
-    child.once('exit', (code, signal) => {
+  let exit: Pick<ClusterExit, 'code' | 'signal'> | undefined;
+  const exited = new Promise<Pick<ClusterExit, 'code' | 'signal'>>((resolveExit) => {
+    // 'close' rather than 'exit': it comes once both pipes are drained, so the output is complete by then
+    // (only the runner holds them: each node writes into pipes of the runner's own).
+    child.once('close', (code, signal) => {
       exit = { code, signal };
       resolveExit(exit);
     });
@@ -152,6 +173,7 @@ export function spawnCluster(env: Record<string, string>, runId: string): Cluste
   return {
     pid,
     started,
+    exited,
     tail: (count = 60) =>
       lines
         .slice(-count)
