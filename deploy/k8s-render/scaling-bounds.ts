@@ -1,6 +1,7 @@
 // The autoscalers' bounds, from the blueprint: a family never runs fewer nodes than its blueprint count, and
 // never so many that a ratio between node types could break, however the families scale one by one.
 import type { Blueprint, NodeType, RatioBounds, RatioName } from '@trellis/supervisor';
+import { typesOfRatio } from '@trellis/supervisor';
 
 /** How far a family scales above its count when no ratio bounds it sooner. */
 export const MAX_SCALE_FACTOR = 4;
@@ -9,21 +10,6 @@ export const MAX_SCALE_FACTOR = 4;
 export interface ScalingBounds {
   readonly min: number;
   readonly max: number;
-}
-
-const TYPE_OF_WORD: Readonly<Record<string, NodeType>> = {
-  frontEnd: 'front-end',
-  logic: 'logic',
-  service: 'service',
-};
-
-/** `logicPerFrontEnd` → `['logic', 'front-end']`. */
-function typesOf(name: RatioName): readonly [NodeType, NodeType] {
-  const [of = '', per = ''] = name.split('Per');
-  const ofType = TYPE_OF_WORD[of];
-  const perType = TYPE_OF_WORD[per.charAt(0).toLowerCase() + per.slice(1)];
-  if (ofType === undefined || perType === undefined) throw new Error(`ratio ${name} names no node types`);
-  return [ofType, perType];
 }
 
 /**
@@ -45,7 +31,7 @@ export function scaleFactorOf(blueprint: Blueprint): number {
   let factor = MAX_SCALE_FACTOR;
   for (const [name, bounds] of Object.entries(blueprint.ratios) as [RatioName, RatioBounds | undefined][]) {
     if (bounds === undefined) continue;
-    const [ofType, perType] = typesOf(name);
+    const [ofType, perType] = typesOfRatio(name);
     const of = total(ofType);
     const per = total(perType);
     if (per === 0) continue;

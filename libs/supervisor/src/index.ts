@@ -8,8 +8,9 @@ export type { Blueprint, Family } from './blueprint';
 export { NODE_TYPES, PROFILES, RATIO_NAMES } from './blueprint-schema';
 /** A family's node type, resource profile, and a ratio's name. */
 export type { NodeType, Profile, RatioName } from './blueprint-schema';
-/** The bounds of a ratio in a blueprint. */
+/** The bounds of a ratio in a blueprint, and the two node types a ratio relates. */
 export type { RatioBounds } from './ratios';
+export { typesOfRatio } from './ratios';
 /** The supervisor's error catalogue and the shape of one blueprint problem. */
 export { SupervisorErrors } from './errors';
 export type { BlueprintProblem } from './errors';

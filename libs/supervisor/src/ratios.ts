@@ -24,8 +24,8 @@ const TYPE_OF_WORD: Readonly<Record<string, NodeType>> = {
   service: 'service',
 };
 
-/** `logicPerFrontEnd` → `['logic', 'front-end']`. */
-function typesOf(name: RatioName): readonly [NodeType, NodeType] {
+/** The two node types a ratio relates, the counted one first: `logicPerFrontEnd` → `['logic', 'front-end']`. */
+export function typesOfRatio(name: RatioName): readonly [NodeType, NodeType] {
   const [of = '', per = ''] = name.split('Per');
   const perWord = per.charAt(0).toLowerCase() + per.slice(1);
   const ofType = TYPE_OF_WORD[of];
@@ -61,7 +61,7 @@ export function checkRatios(
   const problems: BlueprintProblem[] = [];
   for (const [name, bounds] of Object.entries(ratios) as [RatioName, RatioBounds | undefined][]) {
     if (bounds === undefined) continue;
-    const [ofType, perType] = typesOf(name);
+    const [ofType, perType] = typesOfRatio(name);
     const total = (type: NodeType): number =>
       families.filter((family) => family.type === type).reduce((sum, family) => sum + family.count, 0);
     const of = total(ofType);
