@@ -63,27 +63,31 @@ describe('bundle:check', () => {
     await writeBundle(copy, files);
     expect(await staleFilesOf(copy, files)).toEqual({ changed: [], missing: [], extra: [] });
 
-    const cart = join(copy, 'k8s/base/cart.yaml');
-    await writeFile(cart, (await readFile(cart, 'utf8')).replace('replicas: 2', 'replicas: 5'));
+    // The gateway's Deployment: the one family every fork's bundle keeps.
+    const gateway = join(copy, 'k8s/base/gateway.yaml');
+    const rendered = await readFile(gateway, 'utf8');
+    const handEdited = rendered.replace(/replicas: \d+/, 'replicas: 99');
+    expect(handEdited).not.toBe(rendered);
+    await writeFile(gateway, handEdited);
     await rm(join(copy, 'k8s/overlays/dev/kustomization.yaml'));
     await writeFile(join(copy, 'k8s/overlays/production/hand-written.yaml'), 'kind: ConfigMap\n');
 
     expect(await staleFilesOf(copy, files)).toEqual({
-      changed: ['k8s/base/cart.yaml'],
+      changed: ['k8s/base/gateway.yaml'],
       missing: ['k8s/overlays/dev/kustomization.yaml'],
       extra: ['k8s/overlays/production/hand-written.yaml'],
     });
     const run = await runRenderCli(['--check', '--out', copy]);
     report(`bundle:check on a stale copy: exit ${run.code} in ${run.ms} ms`);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain('k8s/base/cart.yaml (differs from its rendering)');
+    expect(run.stderr).toContain('k8s/base/gateway.yaml (differs from its rendering)');
     expect(run.stderr).toContain('k8s/overlays/dev/kustomization.yaml (missing)');
     expect(run.stderr).toContain('k8s/overlays/production/hand-written.yaml (no longer rendered)');
     expect(run.stderr).toContain('npm run bundle:render');
 
     const repaired = await writeBundle(copy, files);
     expect(repaired).toEqual({
-      written: ['k8s/base/cart.yaml', 'k8s/overlays/dev/kustomization.yaml'],
+      written: ['k8s/base/gateway.yaml', 'k8s/overlays/dev/kustomization.yaml'],
       removed: ['k8s/overlays/production/hand-written.yaml'],
     });
     expect(await staleFilesOf(copy, files)).toEqual({ changed: [], missing: [], extra: [] });

@@ -1,6 +1,7 @@
 // A wrong blueprint must never reach a cluster half-applied. Promise: the renderer refuses it as `npm start`
 // does (loadBlueprint's refusals), plus what Kubernetes needs, with a message naming the file, the field and
-// what is allowed, and writes nothing at all.
+// what is allowed, and writes nothing at all. The wrong blueprints are edited copies of the fixture workspace's,
+// which has a family of every node type and the payment-provider simulator whatever families the repository runs.
 import { copyFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 import { BLUEPRINT_FILES } from '../k8s-render/bundle-layout';
 import { renderBundle } from '../k8s-render/render-bundle';
+import { FIXTURE_WORKSPACE } from './bundle-render-support/fixture-workspace';
 import { ROOT, runRenderCli } from './bundle-render-support/render-cli';
 
 const report = (line: string): void => {
@@ -28,20 +30,31 @@ afterAll(async () => {
 
 type Which = keyof typeof BLUEPRINT_FILES;
 
-/** A copy of the repository's blueprint `which`, edited by `edit`; the other two stay the repository's. */
-async function blueprintsWith(which: Which, edit: (text: string) => string): Promise<typeof BLUEPRINT_FILES> {
-  const original = await readFile(join(ROOT, BLUEPRINT_FILES[which]), 'utf8');
-  const edited = edit(original);
-  expect(edited, 'the edit must change the blueprint').not.toBe(original);
-  const path = join(folder, `${which}-${Math.random().toString(36).slice(2)}.yaml`);
-  await writeFile(path, edited);
-  return { ...BLUEPRINT_FILES, [which]: path };
+/** `text` edited by `edit`, which must change it: an edit that no longer matches would test nothing. */
+function changed(text: string, edit: (text: string) => string): string {
+  const edited = edit(text);
+  expect(edited, 'the edit must change the blueprint').not.toBe(text);
+  return edited;
 }
 
-/** The refusal message of rendering with `blueprints`; fails the test when they are accepted. */
+/** Copies of the fixture workspace's three blueprints in a folder of their own, `which` edited by `edit`. */
+async function blueprintsWith(which: Which, edit: (text: string) => string): Promise<typeof BLUEPRINT_FILES> {
+  const copies = await mkdtemp(join(folder, 'blueprints-'));
+  const entries = await Promise.all(
+    (Object.keys(BLUEPRINT_FILES) as Which[]).map(async (name): Promise<[Which, string]> => {
+      const original = await readFile(join(FIXTURE_WORKSPACE, BLUEPRINT_FILES[name]), 'utf8');
+      const path = join(copies, `${name}.yaml`);
+      await writeFile(path, name === which ? changed(original, edit) : original);
+      return [name, path];
+    }),
+  );
+  return Object.fromEntries(entries) as Record<Which, string>;
+}
+
+/** The refusal message of rendering the fixture workspace with `blueprints`; fails the test when accepted. */
 async function refusal(blueprints: typeof BLUEPRINT_FILES): Promise<string> {
   try {
-    await renderBundle({ root: ROOT, blueprints });
+    await renderBundle({ root: FIXTURE_WORKSPACE, blueprints });
   } catch (error) {
     expect(error).toBeInstanceOf(TrellisError);
     expect((error as TrellisError).code).toBe('supervisor.invalid_blueprint');
@@ -53,13 +66,13 @@ async function refusal(blueprints: typeof BLUEPRINT_FILES): Promise<string> {
 describe('the renderer refuses, naming the file, the field and what is allowed', () => {
   test('an unknown profile (as npm start does)', async () => {
     const blueprints = await blueprintsWith('default', (text) =>
-      text.replace(/(catalog:\n\s+type: service\n\s+count: 1\n\s+)profile: memory/, '$1profile: disk'),
+      text.replace(/(inventory:\n\s+type: service\n\s+count: 1\n\s+)profile: memory/, '$1profile: disk'),
     );
     const message = await refusal(blueprints);
     report(message);
     expect(message).toContain(`Refused the cluster blueprint ${blueprints.default}; nothing was rendered:`);
     expect(message).toContain(
-      `${blueprints.default}: families.catalog.profile: must be one of cpu, memory, io (got "disk")`,
+      `${blueprints.default}: families.inventory.profile: must be one of cpu, memory, io (got "disk")`,
     );
   });
 
@@ -74,10 +87,10 @@ describe('the renderer refuses, naming the file, the field and what is allowed',
 
   test('a negative count', async () => {
     const blueprints = await blueprintsWith('production', (text) =>
-      text.replace(/(orders:\n\s+type: logic\n\s+)count: 3/, '$1count: -1'),
+      text.replace(/(planning:\n\s+type: logic\n\s+)count: 3/, '$1count: -1'),
     );
     expect(await refusal(blueprints)).toContain(
-      `${blueprints.production}: families.orders.count: must be a whole number of nodes, 0 or more (got -1)`,
+      `${blueprints.production}: families.planning.count: must be a whole number of nodes, 0 or more (got -1)`,
     );
   });
 
@@ -90,16 +103,16 @@ describe('the renderer refuses, naming the file, the field and what is allowed',
       ),
     );
     expect(await refusal(blueprints)).toContain(
-      `${blueprints.default}: ratios.frontEndPerLogic: front-end nodes per logic node must be at least 1, but 1 per 4 is 0.25 (gateway=1, cart=2, orders=2)`,
+      `${blueprints.default}: ratios.frontEndPerLogic: front-end nodes per logic node must be at least 1, but 1 per 4 is 0.25 (gateway=1, pricing=2, planning=2)`,
     );
   });
 
   test('a platform family with no node in a blueprint the bundle deploys', async () => {
     const blueprints = await blueprintsWith('production', (text) =>
-      text.replace(/(notifications:\n\s+type: service\n\s+)count: 2/, '$1count: 0'),
+      text.replace(/(inventory:\n\s+type: service\n\s+)count: 3/, '$1count: 0'),
     );
     expect(await refusal(blueprints)).toContain(
-      `${blueprints.production}: families.notifications.count: must be 1 or more in a blueprint the Kubernetes bundle deploys (only external simulators may be 0) (got 0)`,
+      `${blueprints.production}: families.inventory.count: must be 1 or more in a blueprint the Kubernetes bundle deploys (only external simulators may be 0) (got 0)`,
     );
   });
 
@@ -107,20 +120,17 @@ describe('the renderer refuses, naming the file, the field and what is allowed',
     const blueprints = await blueprintsWith('dev', (text) =>
       text.replace(
         'families:\n',
-        'families:\n  search:\n    type: service\n    count: 1\n    profile: io\n    script: apps/catalog/src/main.ts\n',
+        'families:\n  search:\n    type: service\n    count: 1\n    profile: io\n    script: apps/inventory/src/main.ts\n',
       ),
     );
     expect(await refusal(blueprints)).toContain(
-      `${blueprints.dev}: families.search: is not in deploy/blueprint.yaml, whose families the Kubernetes base deploys; allowed: gateway, cart, orders, catalog, payments, notifications`,
+      `${blueprints.dev}: families.search: is not in ${blueprints.default}, whose families the Kubernetes base deploys; allowed: gateway, pricing, planning, inventory, payments`,
     );
   });
 
   test('a variable the bundle sets itself, in a family env', async () => {
     const blueprints = await blueprintsWith('production', (text) =>
-      text.replace(
-        '      PAYMENTS_PROVIDER_CONCURRENCY:',
-        "      HEALTH_PORT: '8080'\n      PAYMENTS_PROVIDER_CONCURRENCY:",
-      ),
+      text.replace('      PAYMENT_PROVIDER_URL:', "      HEALTH_PORT: '8080'\n      PAYMENT_PROVIDER_URL:"),
     );
     expect(await refusal(blueprints)).toMatch(
       new RegExp(
@@ -143,15 +153,21 @@ describe('a refused blueprint leaves nothing written', () => {
   test('bundle:render exits 1 with the refusal and writes no file', async () => {
     const out = join(folder, 'out');
     await rm(out, { recursive: true, force: true });
-    const blueprints = await blueprintsWith('production', (text) =>
-      text.replace(/(cart:\n\s+type: logic\n\s+count: 3\n\s+)profile: cpu/, '$1profile: gpu'),
+    // The command line renders the repository, so its production blueprint is the one edited, in its gateway:
+    // the family every fork keeps.
+    const production = join(folder, 'production-wrong.yaml');
+    await writeFile(
+      production,
+      changed(await readFile(join(ROOT, BLUEPRINT_FILES.production), 'utf8'), (text) =>
+        text.replace(/(gateway:\n\s+type: front-end\n\s+count: \d+\n\s+)profile: io/, '$1profile: gpu'),
+      ),
     );
     // The default and dev blueprints are fine: the renderer must not write their part either.
-    const run = await runRenderCli(['--out', out, '--production-blueprint', blueprints.production]);
+    const run = await runRenderCli(['--out', out, '--production-blueprint', production]);
     report(`bundle:render with a wrong production blueprint: exit ${run.code} in ${run.ms} ms`);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(
-      `${blueprints.production}: families.cart.profile: must be one of cpu, memory, io (got "gpu")`,
+      `${production}: families.gateway.profile: must be one of cpu, memory, io (got "gpu")`,
     );
     expect(run.stdout).not.toContain('wrote');
     const written = await readdir(out, { recursive: true }).catch((error: NodeJS.ErrnoException) => {

@@ -1,7 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 
 import { TrellisError } from '@trellis/contracts';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 
 import { loadBlueprint, parseBlueprint } from './blueprint';
 
@@ -55,19 +57,19 @@ describe('parseBlueprint accepts', () => {
     expect(parseBlueprint(json, 'blueprint.json').families).toHaveLength(1);
   });
 
-  test('the product blueprint in deploy/blueprint.yaml', async () => {
-    const blueprint = await loadBlueprint(resolve(__dirname, '../../../deploy/blueprint.yaml'), {});
-    expect(
-      Object.fromEntries(blueprint.families.map((family) => [family.name, [family.type, family.count]])),
-    ).toEqual({
-      gateway: ['front-end', 1],
-      cart: ['logic', 2],
-      orders: ['logic', 2],
-      catalog: ['service', 1],
-      payments: ['service', 1],
-      notifications: ['service', 1],
-      'payment-provider': ['external', 1],
-    });
+  // Whatever families the repository runs (a fork changes them), its blueprint must load, every family read as
+  // written, in file order: a plain YAML reading of the same file is the reference.
+  test('the repository blueprint in deploy/blueprint.yaml, every family and ratio as written', async () => {
+    const path = resolve(__dirname, '../../../deploy/blueprint.yaml');
+    const written = parse(await readFile(path, 'utf8')) as {
+      ratios?: Record<string, unknown>;
+      families: Record<string, { type: string; count: number }>;
+    };
+    const blueprint = await loadBlueprint(path, {});
+    expect(blueprint.families.map((family) => [family.name, family.type, family.count])).toEqual(
+      Object.entries(written.families).map(([name, family]) => [name, family.type, family.count]),
+    );
+    expect(blueprint.ratios).toEqual(written.ratios ?? {});
   });
 });
 

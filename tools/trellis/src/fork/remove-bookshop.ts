@@ -2,7 +2,7 @@
 // routes and the cluster view, the libs, the blueprints with the gateway alone, and the bundle rendered from them.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isMap, parseDocument } from 'yaml';
+import { isMap, isScalar, parseDocument } from 'yaml';
 
 import { blueprintFiles } from '../blueprints';
 import { currentNames } from './rename';
@@ -100,5 +100,10 @@ function withoutBookshopFamilies(text: string): string {
   if (!isMap(families)) throw new Error('a blueprint has no families map');
   for (const family of bookshopFamilies) families.delete(family);
   document.delete('ratios');
+  // The first key left follows the header comment and its blank line: a blank line of its own (the one that
+  // set the families apart from the ratios) would make two, which the generators' next edit would drop.
+  const top = document.contents;
+  const firstKey = isMap(top) ? top.items[0]?.key : undefined;
+  if (isScalar(firstKey)) firstKey.spaceBefore = false;
   return document.toString();
 }

@@ -6,6 +6,7 @@ import { interfaceGenerator } from '../interface/interface.generator';
 import { nodeGenerator } from '../node/node.generator';
 import { changesSince, read, snapshotOf, workspaceTree } from '../testing/workspace-tree';
 import { gatewayRouteGenerator } from './gateway-route.generator';
+import type { GatewayRouteGeneratorSchema } from './gateway-route-options';
 
 beforeAll(() => {
   vi.stubEnv('NX_SKIP_FORMAT', 'true');
@@ -79,7 +80,8 @@ describe('gateway-route generator', () => {
     expect(read(tree, 'apps/gateway/src/api-modules.ts').match(/inventoryApi/g)).toHaveLength(2);
   });
 
-  const refusals: [string, Parameters<typeof gatewayRouteGenerator>[1], string][] = [
+  // Each case: the options refused, the message, and a route added first when the case needs one to collide with.
+  const refusals: [string, GatewayRouteGeneratorSchema, string, GatewayRouteGeneratorSchema?][] = [
     ['an unknown interface', { name: 'pricing.quote', method: 'GET', path: '/v1/quotes' }, 'does not exist'],
     ['a name that is not family.verb', { name: 'pricing', method: 'GET', path: '/v1/quotes' }, 'family.verb'],
     [
@@ -94,29 +96,36 @@ describe('gateway-route generator', () => {
       { name: 'pricing.ping', method: 'GET', path: '/v1/pricing/:id' },
       ":id must be fields of pricing.ping's request (key, text)",
     ],
+    // The cluster view, a route of the gateway's own sources rather than of a generated API module.
     [
       'a path the gateway serves',
-      { name: 'cart.clear', method: 'GET', path: '/v1/cart' },
-      'GET /v1/cart is taken',
+      { name: 'pricing.ping', method: 'GET', path: '/v1/cluster' },
+      'GET /v1/cluster is taken',
     ],
     [
       'the same path with another parameter name',
-      { name: 'catalog.get', method: 'GET', path: '/v1/books/:bookId' },
-      'GET /v1/books/:id is taken',
+      { name: 'pricing.ping', method: 'GET', path: '/v1/pricing/:text' },
+      'GET /v1/pricing/:key is taken',
+      { name: 'pricing.ping', method: 'GET', path: '/v1/pricing/:key' },
     ],
+    // The nodes' heartbeat, the platform's one-way message.
     [
       'a one-way message on GET',
-      { name: 'notifications.sms', method: 'GET', path: '/v1/texts' },
+      { name: 'cluster.heartbeat', method: 'GET', path: '/v1/heartbeats' },
       'is a one-way message',
     ],
   ];
-  it.each(refusals)('refuses %s with a clear message and writes nothing', async (_case, options, message) => {
-    const tree = await treeWithNodes();
-    const before = snapshotOf(tree);
-    await expect(gatewayRouteGenerator(tree, options)).rejects.toThrow(message);
-    await expect(gatewayRouteGenerator(tree, options)).rejects.toThrow('nothing was written');
-    expect(changesSince(tree, before)).toEqual([]);
-  });
+  it.each(refusals)(
+    'refuses %s with a clear message and writes nothing',
+    async (_case, options, message, first) => {
+      const tree = await treeWithNodes();
+      if (first !== undefined) await gatewayRouteGenerator(tree, first);
+      const before = snapshotOf(tree);
+      await expect(gatewayRouteGenerator(tree, options)).rejects.toThrow(message);
+      await expect(gatewayRouteGenerator(tree, options)).rejects.toThrow('nothing was written');
+      expect(changesSince(tree, before)).toEqual([]);
+    },
+  );
 });
 
 it('takes the whole request from the path when the path holds every field', async () => {

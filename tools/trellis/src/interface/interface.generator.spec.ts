@@ -1,8 +1,9 @@
-// The interface generator on an in-memory tree holding the real contracts and one generated node per node type.
+// The interface generator on an in-memory tree holding the real contracts, a hand-written node and one generated
+// node per node type.
 import type { Tree } from '@nx/devkit';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { nodeGenerator } from '../node/node.generator';
-import { changesSince, read, snapshotOf, workspaceTree } from '../testing/workspace-tree';
+import { changesSince, handWrittenNode, read, snapshotOf, workspaceTree } from '../testing/workspace-tree';
 import { interfaceGenerator } from './interface.generator';
 
 beforeAll(() => {
@@ -96,7 +97,7 @@ describe('interface generator', () => {
     ],
     [
       'a node the generator did not make',
-      { node: 'catalog', name: 'catalog.search', policy: 'at-least-once' },
+      { node: handWrittenNode, name: `${handWrittenNode}.search`, policy: 'at-least-once' },
       'does not have the layout of a generated node',
     ],
     ['a name without a verb', { node: 'pricing', name: 'pricing', policy: 'at-least-once' }, 'family.verb'],

@@ -1,7 +1,7 @@
-// The node generator on an in-memory tree seeded with the real contracts and blueprints.
+// The node generator on an in-memory tree seeded with the real contracts and blueprints, and a hand-written node.
 import { parse } from 'yaml';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { changesSince, read, snapshotOf, workspaceTree } from '../testing/workspace-tree';
+import { changesSince, handWrittenNode, read, snapshotOf, workspaceTree } from '../testing/workspace-tree';
 import { nodeGenerator } from './node.generator';
 
 // Prettier lays files out in the real workspace (checked by the workspace-copy test); here the raw output is read.
@@ -107,13 +107,14 @@ describe('node generator', () => {
 
   const refusals: [string, Parameters<typeof nodeGenerator>[1], string][] = [
     ['a kebab-case name', { name: 'stock-levels', type: 'logic' }, 'must be one lower-case word'],
-    ['an existing app', { name: 'catalog', type: 'service' }, 'apps/catalog exists'],
+    ['an existing app', { name: handWrittenNode, type: 'service' }, `apps/${handWrittenNode} exists`],
     [
       'an existing blueprint family',
       { name: 'gateway', type: 'logic' },
       'a blueprint already has that family',
     ],
-    ['an existing interface family', { name: 'sessions', type: 'logic' }, 'already declare sessions.*'],
+    // The platform's own interfaces: the nodes' heartbeats are cluster.heartbeat.
+    ['an existing interface family', { name: 'cluster', type: 'logic' }, 'already declare cluster.*'],
     [
       'an unknown type',
       { name: 'inventory', type: 'front-end' },

@@ -23,15 +23,30 @@ function seedFiles(): string[] {
     ),
     // The gateway, whose API modules the route generator adds to (and whose routes it must not collide with).
     ...filesUnder(join(repositoryRoot, 'apps/gateway/src')).filter((path) => path.endsWith('.ts')),
-    // Only so that the bookshop's app folders exist in the tree.
-    ...['catalog', 'cart', 'payments'].map((app) => join(repositoryRoot, 'apps', app, 'package.json')),
   ];
 }
 
-/** A fresh in-memory workspace holding the seed files; nothing written to it reaches the disk. */
+/**
+ * A node family written by hand, not by the node generator: its name is taken, and the interface generator
+ * must refuse to edit it. A fixture, not one of the bookshop's apps, so that these tests hold in a fork that
+ * removed the bookshop.
+ */
+export const handWrittenNode = 'ledger';
+
+const handWrittenManifest = `${JSON.stringify(
+  { name: `@trellis/${handWrittenNode}`, nx: { tags: ['node:service', 'type:app'] } },
+  null,
+  2,
+)}\n`;
+
+/**
+ * A fresh in-memory workspace holding the seed files and the hand-written node's manifest; nothing written to
+ * it reaches the disk.
+ */
 export function workspaceTree(): Tree {
   const tree = createTreeWithEmptyWorkspace();
   for (const path of seedFiles()) tree.write(relative(repositoryRoot, path), readFileSync(path, 'utf-8'));
+  tree.write(`apps/${handWrittenNode}/package.json`, handWrittenManifest);
   return tree;
 }
 
