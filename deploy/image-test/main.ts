@@ -2,14 +2,17 @@
 // docker/Dockerfile, builds the image on the base image (or its local stand-in), renders k8s/overlays/dev,
 // and runs one container per node Deployment exactly as the manifest describes it (command, args,
 // environment, user, read-only root filesystem, Service names), with this machine's RabbitMQ, Redis and
-// PostgreSQL standing in for the overlay's StatefulSets. Passes when every readiness probe passes, a
-// login → cart → order journey succeeds through the gateway, and every container, stopped as the kubelet
+// PostgreSQL standing in for the overlay's StatefulSets. Passes when every readiness probe passes, the gateway
+// answers its cluster view and the journeys of ./gateway-journeys.ts (the bookshop's login → cart → order)
+// succeed through it, and every container, stopped as the kubelet
 // stops it, exits 0 within its grace period. Needs root and podman (the stand-in script installs it).
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+
+import { waitFor } from '@trellis/testing';
 
 import { renderKustomization } from '../bundle-checks/render-overlay';
 import { bundlePodsOf } from './bundle-pods';
@@ -25,7 +28,8 @@ import { containerLogs, podman } from './podman';
 import { createPodNetwork } from './pod-network';
 import { provisionPlaces } from './run-places';
 import { PID_LABEL, podNameOf, RUN_LABEL, sweepInterruptedRuns } from './run-support';
-import { runShoppingJourney } from './shopping-journey';
+import { call, expectStatus } from './gateway-calls';
+import { gatewayJourneys } from './gateway-journeys';
 
 const ROOT = resolve(__dirname, '../..');
 const DOCKERFILE = 'docker/Dockerfile';
@@ -157,11 +161,24 @@ async function runImageTest(cleanUp: CleanUp): Promise<void> {
   if (frontEnd === undefined || frontEndAddress === undefined) {
     throw new Error(`${OVERLAY} has no front-end Deployment with a Service port named http`);
   }
-  const journey = await step('login → cart → order through the gateway', () =>
-    runShoppingJourney(`http://${frontEndAddress}:${frontEnd.port}`, 1, JOURNEY_DEADLINE_MS),
+  const gatewayUrl = `http://${frontEndAddress}:${frontEnd.port}`;
+  // The platform's own route: the gateway hears its own heartbeat over the bus, whatever domain it serves.
+  const liveNodes = await step('GET /v1/cluster through the gateway lists the gateway', () =>
+    waitFor(
+      async () => {
+        const reply = await call(gatewayUrl, 'GET', '/v1/cluster', { timeoutMs: 2_000 });
+        expectStatus('the cluster view', reply, 200);
+        const nodes = (reply.body as { liveNodes: Array<{ nodeId: string; family: string }> }).liveNodes;
+        return nodes.some((node) => node.family === frontEnd.deployment) ? nodes : undefined;
+      },
+      { timeoutMs: JOURNEY_DEADLINE_MS, intervalMs: 250, description: 'the gateway in its own cluster view' },
+    ),
   );
-  for (const { step: name, ms } of journey.steps) say(`  ${name}: ${ms} ms`);
-  say(`order ${journey.orderId} ${journey.orderStatus}, ${journey.totalCents} cents`);
+  say(`live nodes: ${liveNodes.map((node) => node.nodeId).join(', ')}`);
+  for (const journey of gatewayJourneys) {
+    const lines = await step(journey.name, () => journey.run(gatewayUrl, JOURNEY_DEADLINE_MS));
+    for (const line of lines) say(`  ${line}`);
+  }
 
   const stops = await step('stop every pod (preStop hook, SIGTERM, grace period)', () =>
     Promise.all(plans.map(stopPod)),

@@ -1,47 +1,14 @@
-// The journey the image test runs through the gateway container once every pod is ready: log in, put a
-// book in the cart, order it (the payments node charging the payment-provider simulator's container).
+// The bookshop's journey, which the image test runs through the gateway container once every pod is ready: log
+// in, put a book in the cart, order it (the payments node charging the payment-provider simulator's container).
 import { randomUUID } from 'node:crypto';
 
 import { waitFor } from '@trellis/testing';
 
-interface JsonReply {
-  readonly status: number;
-  readonly body: unknown;
-}
-
-async function call(
-  baseUrl: string,
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; headers?: Record<string, string>; timeoutMs?: number } = {},
-): Promise<JsonReply> {
-  const headers: Record<string, string> = { ...options.headers };
-  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-  if (options.body !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers,
-    signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
-    ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text) as unknown;
-  } catch {
-    // Not JSON: keep the text, which the failure message shows.
-  }
-  return { status: response.status, body };
-}
-
-function expectStatus(step: string, reply: JsonReply, status: number): void {
-  if (reply.status !== status) {
-    throw new Error(`${step}: expected HTTP ${status}, got ${reply.status}: ${JSON.stringify(reply.body)}`);
-  }
-}
+import { call, expectStatus } from './gateway-calls';
+import type { GatewayJourney } from './gateway-journeys';
 
 /** What the journey did, for the test's report. */
-export interface JourneyOutcome {
+interface JourneyOutcome {
   readonly bookId: string;
   readonly orderId: string;
   readonly orderStatus: string;
@@ -58,7 +25,7 @@ export interface JourneyOutcome {
  * @throws Error naming the step and the reply when a step does not answer as documented, or the order is
  *   not paid for the cart's total.
  */
-export async function runShoppingJourney(
+async function runShoppingJourney(
   gatewayUrl: string,
   ringMembers: number,
   deadlineMs: number,
@@ -134,3 +101,15 @@ export async function runShoppingJourney(
     steps,
   };
 }
+
+/** Login → cart → order, with one node per keyed ring (the dev overlay's). */
+export const shoppingJourney: GatewayJourney = {
+  name: 'login → cart → order through the gateway',
+  async run(gatewayUrl, deadlineMs) {
+    const journey = await runShoppingJourney(gatewayUrl, 1, deadlineMs);
+    return [
+      ...journey.steps.map(({ step, ms }) => `${step}: ${ms} ms`),
+      `order ${journey.orderId} ${journey.orderStatus}, ${journey.totalCents} cents`,
+    ];
+  },
+};

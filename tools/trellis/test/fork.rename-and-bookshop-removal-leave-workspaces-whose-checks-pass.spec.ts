@@ -103,13 +103,23 @@ describe('a fork removes the bookshop', () => {
       expect(existsSync(join(copy.root, gone)), gone).toBe(false);
     }
     expect(readFileSync(join(copy.root, 'deploy/blueprint.yaml'), 'utf-8')).not.toMatch(/^ {2}cart:/m);
+    // The READMEs lose the bookshop's passages and stay formatted; the image test runs no bookshop journey.
+    for (const readme of ['README.md', 'apps/gateway/README.md']) {
+      const text = readFileSync(join(copy.root, readme), 'utf-8');
+      expect(text, readme).not.toContain('<!-- bookshop -->');
+      expect(text, readme).not.toMatch(/apps\/cart|POST \/v1\/orders/);
+    }
+    expect(readFileSync(join(copy.root, 'deploy/image-test/gateway-journeys.ts'), 'utf-8')).toContain(
+      'gatewayJourneys: readonly GatewayJourney[] = []',
+    );
+    check(copy, 'npx prettier --check README.md apps/gateway/README.md deploy/image-test');
     const again = runIn(copy, 'npm run --silent remove-bookshop');
     expect(again.exitCode).not.toBe(0);
     expect(again.output).toContain('already removed');
 
     check(copy, 'npm run bundle:check');
     check(copy, typeCheck);
-    check(copy, 'npx eslint apps libs/contracts libs/bus --max-warnings=0');
+    check(copy, 'npx eslint apps libs/contracts libs/bus deploy/image-test --max-warnings=0');
     // The whole unit project: the deploy and generator tests keep fixtures of their own, not the bookshop's.
     const unit = check(copy, 'npx vitest run --project unit', 180_000);
     expect(unit.output).toMatch(/tests: \d+ passed, 0 failed/);

@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { isMap, isScalar, parseDocument } from 'yaml';
 
 import { blueprintFiles } from '../blueprints';
+import { hasBookshopPassages, withoutBookshopPassages } from './bookshop-passages';
 import { currentNames } from './rename';
 import { linkWorkspacePackages, unlinkScope } from './workspace-links';
+import { workspaceTextFiles } from './workspace-text-files';
 
 /** The bookshop's node families: apps/<name>, a blueprint family and a workspace package each. */
 export const bookshopFamilies = [
@@ -21,7 +23,7 @@ export const bookshopFamilies = [
 /**
  * Everything else that is the bookshop's: its contracts, the gateway's bookshop module, and the tests and
  * benchmarks that run the bookshop (the gateway's journey and error tests use bookshop stand-ins; its e2e
- * tests, bench:gateway and bench:data run a bookshop cluster).
+ * tests, bench:gateway and bench:data run a bookshop cluster; the image test's shopping journey).
  */
 export const bookshopPaths = [
   'libs/contracts/src/bookshop',
@@ -32,6 +34,7 @@ export const bookshopPaths = [
   'apps/gateway/e2e',
   'apps/gateway/bench',
   'libs/data/bench',
+  'deploy/image-test/shopping-journey.ts',
 ];
 
 /** Root scripts that run what `bookshopPaths` removes. */
@@ -43,6 +46,20 @@ import type { GatewayApi } from './gateway-api';
 
 /** Every API module of the gateway, in the order their routes are registered. */
 export const apiModules: readonly GatewayApi[] = [];
+`;
+
+const emptyImageJourneys = `// The journeys the image test runs through the gateway once every pod is ready, besides its own check of the
+// cluster view: none (the bookshop was removed). Add one per domain API, and list it here.
+
+/** A journey through the gateway: a name for the report, and a run that throws naming the step that failed. */
+export interface GatewayJourney {
+  readonly name: string;
+  /** Runs the journey against the gateway at \`gatewayUrl\` within \`deadlineMs\`; resolves with report lines. */
+  run(gatewayUrl: string, deadlineMs: number): Promise<readonly string[]>;
+}
+
+/** Every journey the image test runs, in order. */
+export const gatewayJourneys: readonly GatewayJourney[] = [];
 `;
 
 /** What the removal did. */
@@ -63,6 +80,7 @@ export function removeBookshop(root: string): RemovalReport {
     removed.push(path);
   }
   writeFileSync(join(root, 'apps/gateway/src/api-modules.ts'), emptyApiModules);
+  writeFileSync(join(root, 'deploy/image-test/gateway-journeys.ts'), emptyImageJourneys);
   edit(root, 'libs/contracts/src/index.ts', (text) =>
     text.replace(/^export \{[^}]*\} from '\.\/bookshop';\n/m, ''),
   );
@@ -80,6 +98,11 @@ export function removeBookshop(root: string): RemovalReport {
     }
     return `${JSON.stringify(lock, null, 2)}\n`;
   });
+  for (const path of workspaceTextFiles(root).filter((file) => file.endsWith('.md'))) {
+    if (hasBookshopPassages(readFileSync(join(root, path), 'utf-8'))) {
+      edit(root, path, (text) => withoutBookshopPassages(text, path));
+    }
+  }
   unlinkScope(root, scope);
   linkWorkspacePackages(root);
   return { removed };
