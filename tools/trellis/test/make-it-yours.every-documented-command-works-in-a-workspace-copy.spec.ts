@@ -8,6 +8,7 @@ import { waitFor } from '@trellis/testing';
 import { afterAll, beforeAll, expect, it, onTestFailed } from 'vitest';
 
 import type { GeneratedNodesCluster } from './generated-nodes-cluster';
+import { printResult } from './checked-commands';
 import { startGeneratedNodes } from './generated-nodes-cluster';
 import type { WorkspaceCopy } from './workspace-copy';
 import { copyWorkspace, repositoryRoot, runIn } from './workspace-copy';
@@ -73,9 +74,7 @@ it('runs every command of docs/make-it-yours.md: generators, type-check, lint, b
   let dryRunChecked = false;
   for (const { command, failsUntilWritten } of commands) {
     const result = runIn(copy, command);
-    process.stdout.write(
-      `${result.exitCode === 0 ? 'ok  ' : 'FAIL'} ${Math.round(result.ms)} ms  ${command}\n`,
-    );
+    printResult(result);
     if (failsUntilWritten) {
       // The stubs throw "not implemented", and the examples still pass.
       expect(result.exitCode, result.output).not.toBe(0);

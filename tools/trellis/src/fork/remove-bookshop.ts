@@ -23,7 +23,8 @@ export const bookshopFamilies = [
 /**
  * Everything else that is the bookshop's: its contracts, the gateway's bookshop module, and the tests and
  * benchmarks that run the bookshop (the gateway's journey and error tests use bookshop stand-ins; its e2e
- * tests, bench:gateway and bench:data run a bookshop cluster; the image test's shopping journey).
+ * tests, bench:gateway and bench:data run a bookshop cluster; the image test's shopping journey; the test of this
+ * removal, which has nothing left to remove afterwards).
  */
 export const bookshopPaths = [
   'libs/contracts/src/bookshop',
@@ -35,6 +36,7 @@ export const bookshopPaths = [
   'apps/gateway/bench',
   'libs/data/bench',
   'deploy/image-test/shopping-journey.ts',
+  'tools/trellis/test/fork.remove-bookshop-leaves-an-empty-platform-whose-checks-pass.spec.ts',
 ];
 
 /** Root scripts that run what `bookshopPaths` removes. */

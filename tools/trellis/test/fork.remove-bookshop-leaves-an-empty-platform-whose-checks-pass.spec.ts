@@ -1,79 +1,27 @@
-// A fork's two one-step commands, each in its own copy of the repository: `npm run rename` leaves no trace of
-// the old names and a workspace that type-checks, lints, passes its unit tests and its bundle check; `npm run
-// remove-bookshop` leaves the empty platform, checked the same way, whose gateway starts alone and answers its
-// health and cluster routes. Also runs the `sh fork` blocks of docs/make-it-yours.md (the documentation test
-// leaves them out: they would change the copy its other commands run in).
+// A fork removes the bookshop in one step: `npm run remove-bookshop` (the `sh fork` block of
+// docs/make-it-yours.md's "Remove the bookshop") leaves, in a copy of the repository, the empty platform: it
+// type-checks, lints, passes every unit test and its bundle check, and its gateway starts alone and answers its
+// health and cluster routes. The removal takes this test away with the bookshop: it runs once.
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRabbitVhost, freePort, waitFor } from '@trellis/testing';
 import type { RabbitVhost } from '@trellis/testing';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-import type { CommandResult, WorkspaceCopy } from './workspace-copy';
-import { copyWorkspace, repositoryRoot, runIn } from './workspace-copy';
+import { check, forkCommands, typeCheck } from './checked-commands';
+import type { WorkspaceCopy } from './workspace-copy';
+import { copyWorkspace, runIn } from './workspace-copy';
 
-const copies: WorkspaceCopy[] = [];
+let copy: WorkspaceCopy;
 
-afterAll(() => {
-  for (const copy of copies) copy.remove();
+beforeAll(() => {
+  copy = copyWorkspace();
 });
 
-function freshCopy(): WorkspaceCopy {
-  const copy = copyWorkspace();
-  copies.push(copy);
-  return copy;
-}
-
-/** Runs `command` in the copy, prints how it went and expects it to succeed. */
-function check(copy: WorkspaceCopy, command: string, timeoutMs = 120_000): CommandResult {
-  const result = runIn(copy, command, timeoutMs);
-  process.stdout.write(
-    `${result.exitCode === 0 ? 'ok  ' : 'FAIL'} ${Math.round(result.ms)} ms  ${command}\n`,
-  );
-  expect(result.exitCode, `${command}\n${result.output}`).toBe(0);
-  return result;
-}
-
-/** The commands of the doc's ```sh fork blocks under `heading`. */
-function forkCommands(heading: string): string[] {
-  const doc = readFileSync(join(repositoryRoot, 'docs/make-it-yours.md'), 'utf-8');
-  const section = doc.split(/^## /m).find((part) => part.startsWith(heading)) ?? '';
-  return [...section.matchAll(/^```sh fork\n([\s\S]*?)^```$/gm)].flatMap((block) =>
-    (block[1] ?? '').split('\n').filter((line) => line.trim() !== ''),
-  );
-}
-
-const typeCheck = 'npx tsc -p tsconfig.json --noEmit';
-
-describe('a fork renames itself', () => {
-  it('rewrites every name, and the copy type-checks, lints, passes its unit tests and its bundle check', () => {
-    const copy = freshCopy();
-    const refused = runIn(copy, 'npm run --silent rename -- Acme acme-shop');
-    expect(refused.exitCode).not.toBe(0);
-    expect(refused.output).toContain('"Acme" is not an npm scope');
-    expect(runIn(copy, 'npm run --silent rename -- acme Acme_Shop').output).toContain('is not kebab-case');
-
-    const commands = forkCommands('Rename a fork');
-    expect(commands).toEqual(['npm run rename -- acme acme-shop']);
-    for (const command of commands) check(copy, command);
-    const leftovers = runIn(
-      copy,
-      'grep -rIil trellis --exclude-dir=node_modules --exclude-dir=.tools --exclude-dir=dist . || true',
-    );
-    expect(leftovers.output.trim()).toBe('');
-    expect(existsSync(join(copy.root, 'tools/acme-shop/generators.json'))).toBe(true);
-    expect(readFileSync(join(copy.root, 'libs/bus/package.json'), 'utf-8')).toContain('"@acme/bus"');
-    const namespace = readFileSync(join(copy.root, 'k8s/base/kustomization.yaml'), 'utf-8');
-    expect(namespace).toMatch(/namespace: acme-shop/);
-
-    check(copy, 'npm run bundle:check');
-    check(copy, typeCheck);
-    check(copy, 'npx eslint apps/gateway libs/contracts tools/acme-shop --max-warnings=0');
-    const unit = check(copy, 'npx vitest run --project unit', 180_000);
-    expect(unit.output).toMatch(/tests: \d+ passed, 0 failed/);
-  }, 180_000);
+afterAll(() => {
+  copy?.remove();
 });
 
 describe('a fork removes the bookshop', () => {
@@ -90,7 +38,6 @@ describe('a fork removes the bookshop', () => {
   });
 
   it('leaves a platform that checks and whose gateway alone answers health and the cluster view', async () => {
-    const copy = freshCopy();
     const commands = forkCommands('Remove the bookshop');
     expect(commands).toEqual(['npm run remove-bookshop']);
     for (const command of commands) check(copy, command);
