@@ -5,7 +5,8 @@
 # `podman build --pull=never -f docker/Dockerfile .` builds the real Dockerfile unchanged. Does nothing when
 # podman already holds the tag, so repeated CI runs pay for it once.
 #
-# Usage: scripts/image-base-stand-in.sh   (as root; installs podman, buildah, runc and debootstrap if missing)
+# Usage: scripts/image-base-stand-in.sh   (as root; installs podman, buildah, runc, podman's DNS plugin and
+# debootstrap if missing)
 set -euo pipefail
 
 readonly base_tag='docker.io/library/node:24-bookworm-slim'
@@ -23,6 +24,9 @@ ensure_packages() {
   command -v debootstrap >/dev/null || missing+=(debootstrap)
   # The runtime the image test runs containers with: crun refuses this machine's hybrid cgroups.
   command -v runc >/dev/null || missing+=(runc)
+  # Name resolution between containers (a Service name such as payment-provider) on podman's CNI networks; a
+  # recommendation of podman's, which --no-install-recommends leaves out.
+  [ -x /usr/lib/cni/dnsname ] || missing+=(golang-github-containernetworking-plugin-dnsname)
   if [ ${#missing[@]} -gt 0 ]; then
     log "installing ${missing[*]}"
     apt-get update -qq

@@ -176,7 +176,15 @@ async function runImageTest(cleanUp: CleanUp): Promise<void> {
   );
   say(`live nodes: ${liveNodes.map((node) => node.nodeId).join(', ')}`);
   for (const journey of gatewayJourneys) {
-    const lines = await step(journey.name, () => journey.run(gatewayUrl, JOURNEY_DEADLINE_MS));
+    const lines = await step(journey.name, () =>
+      journey.run(gatewayUrl, JOURNEY_DEADLINE_MS).catch(async (error: unknown) => {
+        // What each node said last is what tells why a journey failed.
+        const logs = await Promise.all(
+          plans.map(async (plan) => `--- ${plan.deployment} ---\n${await containerLogs(plan.containerName)}`),
+        );
+        throw new Error(`${String(error)}\n${logs.join('\n')}`, { cause: error });
+      }),
+    );
     for (const line of lines) say(`  ${line}`);
   }
 
