@@ -43,6 +43,11 @@ export interface BusOptions {
   };
   /** How long `close()` lets handlers in flight finish (default 10 s). */
   shutdownTimeoutMs?: number;
+  /**
+   * Attempts of the first connection before `Bus.connect` fails (default 20: backoff from 100 ms up to 5 s, about
+   * a minute), so a node whose broker is unreachable stops at start instead of running without it.
+   */
+  startAttempts?: number;
 }
 
 const defaultRetentionMs = 7 * 24 * 3600 * 1000;
@@ -78,7 +83,11 @@ export class Bus {
       await migrateBusTables(options.exactlyOnce.pool, options.exactlyOnce.schema);
     }
     const metrics = new BusMetrics();
-    const connection = new BusConnection({ url: options.url, logger });
+    const connection = new BusConnection({
+      url: options.url,
+      logger,
+      initialAttempts: options.startAttempts,
+    });
     const caller = new Caller(connection, topology, metrics, options.keyRouter ?? sharedQueueRouter, logger);
     await connection.addStep(async (model: ChannelModel) => {
       const channel = await model.createChannel();

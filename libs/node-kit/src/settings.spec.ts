@@ -31,6 +31,7 @@ describe('readSettings', () => {
       NODE_TYPE: 'logic',
       AMQP_URL: 'amqp://guest:guest@127.0.0.1:5672',
       BUS_PREFIX: 'trellis',
+      BUS_START_ATTEMPTS: 20,
       DATABASE_URL: 'postgresql://postgres@127.0.0.1:5432/postgres',
       REDIS_URL: 'redis://127.0.0.1:6379',
       DATA_PREFIX: 'trellis',

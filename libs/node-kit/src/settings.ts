@@ -55,6 +55,8 @@ export const commonNodeSettings = z.object({
     .string()
     .regex(/^[a-z][a-z0-9-]*$/, { error: 'must be kebab-case, e.g. trellis' })
     .default('trellis'),
+  // Attempts of the first broker connection before the node gives up at start (about a minute with 20).
+  BUS_START_ATTEMPTS: wholeNumber(1, 1_000, 20),
   DATABASE_URL: urlSetting(
     ['postgresql:', 'postgres:'],
     'postgresql://postgres@127.0.0.1:5432/postgres',
