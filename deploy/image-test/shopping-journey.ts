@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { waitFor } from '@trellis/testing';
 
 import { call, expectStatus } from './gateway-calls';
-import type { GatewayJourney } from './gateway-journeys';
+import type { GatewayJourney } from './gateway-journey';
 
 /** What the journey did, for the test's report. */
 interface JourneyOutcome {

@@ -28,8 +28,8 @@ interface BlueprintFile {
 }
 
 /**
- * Writes a blueprint of the copy's own (`deploy/blueprint.yaml`) that keeps only the gateway and `families`,
- * each with its generated entry (`counts` overrides how many nodes of a family run), and returns its path.
+ * Writes a blueprint of the copy's own (`deploy/blueprint.yaml`) that keeps only the gateway and `families`
+ * (family → how many nodes of it run), each with its generated entry, and returns its path.
  */
 function writeBlueprint(root: string, families: Readonly<Record<string, number>>): string {
   const blueprint = parse(readFileSync(join(root, 'deploy/blueprint.yaml'), 'utf-8')) as BlueprintFile;

@@ -51,14 +51,8 @@ export const apiModules: readonly GatewayApi[] = [];
 `;
 
 const emptyImageJourneys = `// The journeys the image test runs through the gateway once every pod is ready, besides its own check of the
-// cluster view: none (the bookshop was removed). Add one per domain API, and list it here.
-
-/** A journey through the gateway: a name for the report, and a run that throws naming the step that failed. */
-export interface GatewayJourney {
-  readonly name: string;
-  /** Runs the journey against the gateway at \`gatewayUrl\` within \`deadlineMs\`; resolves with report lines. */
-  run(gatewayUrl: string, deadlineMs: number): Promise<readonly string[]>;
-}
+// cluster view: none (the bookshop was removed). Add one per domain API (./gateway-journey.ts), and list it here.
+import type { GatewayJourney } from './gateway-journey';
 
 /** Every journey the image test runs, in order. */
 export const gatewayJourneys: readonly GatewayJourney[] = [];
